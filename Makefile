@@ -1,0 +1,27 @@
+# upvend: `make run` starts the local stack, `make test` runs every test.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test venv clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	@# The layer and the dev tools are used from the work tree, not installed.
+	$(PY) -c "import site; open(site.getsitepackages()[0] + '/upvend-dev.pth', 'w').write('$(CURDIR)/shared\n$(CURDIR)\n')"
+	printf '#!/bin/sh\nexec "$(CURDIR)/$(PY)" -m devtools.cli "$$@"\n' > $(VENV)/bin/upvend
+	chmod +x $(VENV)/bin/upvend
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m devtools.stack
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .local build .pytest_cache

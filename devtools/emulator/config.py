@@ -1,0 +1,19 @@
+"""What the emulator knows: the dev credentials it accepts and where things go."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class EmulatorConfig:
+    data_dir: Path
+    wechat_appid: str = "wx-local-dev-appid"
+    wechat_secret: str = "local-dev-wechat-secret"
+    gateway_url: str = ""
+    public_url: str = ""
+
+    @property
+    def objects_dir(self) -> Path:
+        return self.data_dir / "objects"

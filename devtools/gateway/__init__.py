@@ -1,0 +1,1 @@
+"""The local gateway: serves template.yaml's routes by building each provider's real event."""

@@ -1,0 +1,37 @@
+"""DEV-ONLY defaults that let the whole stack run offline.
+
+These values exist only in the local stack's own process. A variable already set
+in the environment wins over its default here. Deployed functions never see this
+module: it is outside the layer, and the layer has no fallback values.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import MutableMapping
+
+from devtools.emulator.config import EmulatorConfig
+
+DEV_JWT_SECRET = "dev-only-jwt-secret-never-deploy-0000"
+
+
+def local_defaults(emulator_url: str, data_dir: Path, emulator: EmulatorConfig) -> dict[str, str]:
+    """Every setting the functions need, pointing at the emulator."""
+    return {
+        "UPVEND_JWT_SECRET": DEV_JWT_SECRET,
+        "UPVEND_WECHAT_API_BASE": emulator_url,
+        "UPVEND_WECHAT_APPID": emulator.wechat_appid,
+        "UPVEND_WECHAT_SECRET": emulator.wechat_secret,
+        "UPVEND_DATABASE_URL": f"sqlite:///{(data_dir / 'upvend.sqlite3').resolve()}",
+        "UPVEND_CORS_ORIGINS": "http://127.0.0.1:8000,http://localhost:8000",
+    }
+
+
+def apply_defaults(defaults: dict[str, str], environ: MutableMapping[str, str] | None = None) -> dict[str, str]:
+    """Set each default unless the environment already has the variable; returns what applies."""
+    env = os.environ if environ is None else environ
+    for name, value in defaults.items():
+        if not env.get(name):
+            env[name] = value
+    return {name: env[name] for name in defaults}

@@ -1,0 +1,93 @@
+"""The local stack: cloud emulator + local gateway + embedded SQLite, on 127.0.0.1.
+
+Run with `make run` (or `python -m devtools.stack`). Tests start the same stack
+in-process on free ports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import threading
+from pathlib import Path
+from typing import MutableMapping
+
+from devtools.emulator.app import Emulator, create_emulator
+from devtools.emulator.config import EmulatorConfig
+from devtools.gateway.app import create_gateway
+from devtools.gateway.registry import REPO, Registry, ensure_layer_on_path
+from devtools.local_env import apply_defaults, local_defaults
+from devtools.serving import ServerThread, bind
+from devtools.template import load_template
+
+
+class LocalStack:
+    """Starts and stops the emulator and the gateway together."""
+
+    def __init__(self, data_dir: Path, *, gateway_port: int = 0, emulator_port: int = 0,
+                 host: str = "127.0.0.1", repo: Path = REPO,
+                 environ: MutableMapping[str, str] | None = None) -> None:
+        self.data_dir = data_dir
+        self.repo = repo
+        self.environ = os.environ if environ is None else environ
+        self._gateway_sock = bind(host, gateway_port)
+        self._emulator_sock = bind(host, emulator_port)
+        self.gateway_url = f"http://{host}:{self._gateway_sock.getsockname()[1]}"
+        self.emulator_url = f"http://{host}:{self._emulator_sock.getsockname()[1]}"
+        self.emulator: Emulator | None = None
+        self.settings: dict[str, str] = {}
+        self._servers: list[ServerThread] = []
+
+    def start(self) -> "LocalStack":
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        config = EmulatorConfig(data_dir=self.data_dir / "emulator", gateway_url=self.gateway_url,
+                                public_url=self.emulator_url)
+        self.settings = apply_defaults(local_defaults(self.emulator_url, self.data_dir, config), self.environ)
+        ensure_layer_on_path(self.repo)
+        self.emulator = create_emulator(config)
+        registry = Registry(load_template(self.repo / "template.yaml"), self.repo)
+        self._servers = [ServerThread(self.emulator.app, self._emulator_sock).start(),
+                         ServerThread(create_gateway(registry), self._gateway_sock).start()]
+        return self
+
+    def database_path(self) -> Path:
+        """Create the embedded SQLite database (with its schema) and return its path."""
+        from upvend.storage.database import Database  # the layer is on the path once started
+        db = Database(self.settings["UPVEND_DATABASE_URL"])
+        db.connection()
+        return Path(db.url.path)
+
+    def stop(self) -> None:
+        for server in reversed(self._servers):
+            server.stop()
+        self._servers = []
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Run the upvend local stack.")
+    parser.add_argument("--gateway-port", type=int, default=int(os.environ.get("UPVEND_GATEWAY_PORT", 8000)))
+    parser.add_argument("--emulator-port", type=int, default=int(os.environ.get("UPVEND_EMULATOR_PORT", 8001)))
+    parser.add_argument("--data-dir", type=Path, default=REPO / ".local")
+    args = parser.parse_args(argv)
+
+    stack = LocalStack(args.data_dir, gateway_port=args.gateway_port, emulator_port=args.emulator_port).start()
+    db_path = stack.database_path()
+    print(f"upvend local stack (dev-only settings; never deploy them)\n"
+          f"  gateway   {stack.gateway_url}   (routes: {stack.gateway_url}/_upvend/routes)\n"
+          f"  emulator  {stack.emulator_url}\n"
+          f"  database  {db_path}\n\n"
+          f"Log in as a test user:\n"
+          f"  curl -XPOST {stack.gateway_url}/auth/wechat -d '{{\"code\":\"test-alice\"}}'\n", flush=True)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()

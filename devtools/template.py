@@ -1,0 +1,240 @@
+"""The schema of `template.yaml`, the one provider-neutral description of the bundle."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+NAME_RE = r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$"
+ENV_RE = r"^[A-Za-z][A-Za-z0-9_]*$"
+_PLATFORM_ENV = ("FC_", "ALIBABA_CLOUD_", "TENCENTCLOUD_", "SCF_")
+Provider = Literal["aliyun", "tencent"]
+
+
+class TemplateError(ValueError):
+    """A template that does not validate; the message names the bad field."""
+
+
+def env_entries(value: Any) -> Any:
+    """`env` may list bare names; they mean plain (non-secret, no value) variables."""
+    return [{"name": v} if isinstance(v, str) else v for v in value] if isinstance(value, list) else value
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EnvVar(Strict):
+    name: str = Field(pattern=ENV_RE)
+    secret: bool = False
+    value: str | None = None
+
+    @model_validator(mode="after")
+    def _secret_has_no_value(self) -> "EnvVar":
+        if self.secret and self.value is not None:
+            raise ValueError(f"{self.name} is a secret: give it no value in the template")
+        if self.name.startswith(_PLATFORM_ENV):
+            raise ValueError(f"{self.name} is set by the platform, not by the template")
+        return self
+
+
+class HttpRoute(Strict):
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
+    path: str = Field(pattern=r"^/[A-Za-z0-9._~/{}-]*$")
+
+    @field_validator("method", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    def pattern(self) -> re.Pattern[str]:
+        """The path as a regex; `{name}` matches one segment."""
+        parts = re.split(r"(\{[A-Za-z_][A-Za-z0-9_]*\})", self.path)
+        body = "".join(f"(?P<{p[1:-1]}>[^/]+)" if p.startswith("{") else re.escape(p) for p in parts)
+        return re.compile(f"^{body}$")
+
+
+class StorageTrigger(Strict):
+    bucket: str = Field(min_length=1)
+    events: list[str] = Field(min_length=1)
+    prefix: str = ""
+    suffix: str = ""
+
+
+class TimerTrigger(Strict):
+    every_minutes: int = Field(ge=1, le=1440)
+    enabled: bool = True
+
+
+class Trigger(Strict):
+    oss: StorageTrigger | None = None
+    cos: StorageTrigger | None = None
+    timer: TimerTrigger | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "Trigger":
+        kinds = [k for k in ("oss", "cos", "timer") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError("give exactly one of oss, cos, timer")
+        for kind in ("oss", "cos"):
+            spec = getattr(self, kind)
+            if spec and not all(e.startswith(f"{kind}:") for e in spec.events):
+                raise ValueError(f"{kind} events must start with '{kind}:'")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in ("oss", "cos", "timer") if getattr(self, k) is not None)
+
+
+class Function(Strict):
+    name: str = Field(pattern=NAME_RE)
+    provider: Provider
+    folder: str = Field(pattern=r"^functions/[A-Za-z0-9_]+$")
+    handler: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
+    memory: int = Field(128, ge=128, le=3072)
+    timeout: int = Field(10, ge=1, le=900)
+    env: list[EnvVar] = Field(default_factory=list)
+    http: list[HttpRoute] = Field(default_factory=list)
+    trigger: Trigger | None = None
+    local_only: bool = False
+
+    @field_validator("env", mode="before")
+    @classmethod
+    def _names_as_entries(cls, value: Any) -> Any:
+        return env_entries(value)
+
+    @model_validator(mode="after")
+    def _http_or_trigger(self) -> "Function":
+        if self.http and self.trigger:
+            raise ValueError("a function has either http routes or a trigger, not both")
+        if not self.http and not self.trigger:
+            raise ValueError("a function needs http routes or a trigger")
+        if self.trigger and self.trigger.oss and self.provider != "aliyun":
+            raise ValueError("an oss trigger needs provider aliyun")
+        if self.trigger and self.trigger.cos and self.provider != "tencent":
+            raise ValueError("a cos trigger needs provider tencent")
+        names = [e.name for e in self.env]
+        if len(names) != len(set(names)):
+            raise ValueError("environment variable names repeat")
+        return self
+
+    @property
+    def module(self) -> str:
+        return self.handler.split(".")[0]
+
+    @property
+    def attribute(self) -> str:
+        return self.handler.split(".")[1]
+
+
+class Layer(Strict):
+    name: str = Field(pattern=NAME_RE)
+    package: str = "shared/upvend"
+    requirements: str = "requirements.txt"
+
+
+class Defaults(Strict):
+    memory: int | None = None
+    timeout: int | None = None
+    env: list[EnvVar] = Field(default_factory=list)
+
+    @field_validator("env", mode="before")
+    @classmethod
+    def _names_as_entries(cls, value: Any) -> Any:
+        return env_entries(value)
+
+
+class Template(Strict):
+    app: str = Field(pattern=NAME_RE)
+    python: Literal["3.10", "3.11", "3.12"] = "3.10"
+    layer: Layer
+    functions: list[Function] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> "Template":
+        seen: set[str] = set()
+        routes: dict[tuple[str, str, str], str] = {}
+        for fn in self.functions:
+            if fn.name in seen:
+                raise ValueError(f"function name '{fn.name}' is used twice")
+            seen.add(fn.name)
+            for route in fn.http:
+                key = (fn.provider, route.method, route.path)
+                if key in routes:
+                    raise ValueError(f"{route.method} {route.path} is declared by both '{routes[key]}' and "
+                                     f"'{fn.name}' for provider {fn.provider}")
+                routes[key] = fn.name
+        return self
+
+    def function(self, name: str) -> Function:
+        return next(fn for fn in self.functions if fn.name == name)
+
+
+def _apply_defaults(raw: dict[str, Any]) -> dict[str, Any]:
+    defaults = Defaults.model_validate(raw.pop("defaults", None) or {})
+    functions = []
+    for fn in raw.get("functions") or []:
+        if not isinstance(fn, dict):
+            functions.append(fn)
+            continue
+        merged = dict(fn)
+        for key in ("memory", "timeout"):
+            if key not in merged and getattr(defaults, key) is not None:
+                merged[key] = getattr(defaults, key)
+        own = env_entries(merged.get("env") or [])
+        own_names = {e.get("name") for e in own if isinstance(e, dict)}
+        merged["env"] = [e.model_dump(exclude_none=True) for e in defaults.env if e.name not in own_names] + own
+        functions.append(merged)
+    raw["functions"] = functions
+    return raw
+
+
+def _location(raw: dict[str, Any], loc: tuple[Any, ...]) -> str:
+    text = ""
+    node: Any = raw
+    for part in loc:
+        if isinstance(part, int):
+            name = node[part].get("name") if isinstance(node, list) and isinstance(node[part], dict) else None
+            text += f"[{part}]" + (f" ({name})" if name and text.endswith("functions") else "")
+        else:
+            text += ("." if text else "") + str(part)
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return text or "(top level)"
+
+
+def parse_template(raw: Any, *, root: Path | None = None) -> Template:
+    """Validate template data; raise TemplateError naming the bad field."""
+    if not isinstance(raw, dict):
+        raise TemplateError("template.yaml: the top level must be a mapping")
+    raw = dict(raw)
+    try:
+        template = Template.model_validate(_apply_defaults(raw))
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = _location(raw, tuple(first["loc"]))
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise TemplateError(f"template.yaml: {where}: {first['msg']}{more}") from None
+    if root is not None:
+        for i, fn in enumerate(template.functions):
+            if not (root / fn.folder / f"{fn.module}.py").is_file():
+                raise TemplateError(f"template.yaml: functions[{i}] ({fn.name}).handler: "
+                                    f"{fn.folder}/{fn.module}.py does not exist")
+    return template
+
+
+def load_template(path: str | Path) -> Template:
+    """Read and validate a template file."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise TemplateError(f"{path.name}: not valid YAML: {exc}") from None
+    return parse_template(raw, root=path.parent)

@@ -1,0 +1,28 @@
+"""POST /auth/wechat: exchange a wx.login code for an upvend session token."""
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, StrictStr, StringConstraints
+from starlette.requests import Request
+from starlette.routing import Route
+
+from upvend.auth import issue_token
+from upvend.http import create_app, http_handler, json_response, read_json
+from upvend.wechat import code_to_session
+
+
+class WechatLogin(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    code: Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
+
+
+async def login(request: Request):
+    body = await read_json(request, WechatLogin)
+    session = code_to_session(body.code)
+    token, ttl = issue_token(session.openid)
+    return json_response({"token": token, "expiresIn": ttl})
+
+
+app = create_app([Route("/auth/wechat", login, methods=["POST"])])
+handler = main_handler = http_handler(app, function="auth-wechat")

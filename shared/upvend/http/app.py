@@ -1,0 +1,121 @@
+"""The small Starlette app every HTTP function is: JSON errors, CORS, request ids."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from upvend import settings
+from upvend.errors import MethodNotAllowed, NotFound, UpvendError
+from upvend.logs import get_logger, request_id_var
+
+log = get_logger("upvend.http")
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def error_response(error: UpvendError) -> JSONResponse:
+    """Render an UpvendError as the JSON envelope with its status and headers."""
+    headers = {**NO_STORE, **error.headers}
+    return JSONResponse(error.to_body(request_id_var.get()), status_code=error.status, headers=headers)
+
+
+def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> JSONResponse:
+    """A JSON answer that caches nowhere (answers carry credentials)."""
+    return JSONResponse(data, status_code=status, headers={**NO_STORE, **(headers or {})})
+
+
+async def _upvend_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, UpvendError)
+    if exc.status >= 500:
+        log.warning("request failed", extra={"code": exc.code, "status": exc.status, "reason": exc.message})
+    return error_response(exc)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        return error_response(NotFound(f"No route for {request.method} {request.url.path}."))
+    if exc.status_code == 405:
+        return error_response(MethodNotAllowed(f"{request.method} is not allowed on {request.url.path}."))
+    return error_response(_plain_http_error(exc))
+
+
+def _plain_http_error(exc: HTTPException) -> UpvendError:
+    err = UpvendError(str(exc.detail), code=f"http_{exc.status_code}")
+    err.status = exc.status_code
+    return err
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    return error_response(UpvendError())
+
+
+class GuardMiddleware:
+    """Last line: log an unexpected exception once and never let it escape as a trace."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:  # Starlette re-raises after its handler has answered
+            log.error("unhandled error", exc_info=exc)
+            if not started:
+                await error_response(UpvendError())(scope, receive, send)
+
+
+class CorsMiddleware:
+    """CORS for the origins in UPVEND_CORS_ORIGINS (read per request; default: none)."""
+
+    allow_headers = "Authorization, Content-Type"
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        origin = headers.get("origin")
+        allowed = origin is not None and (origin in settings.get("CORS_ORIGINS"))
+        if scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
+            status = 204 if allowed else 403
+            extra = {"Access-Control-Allow-Origin": origin, "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                     "Access-Control-Allow-Headers": self.allow_headers, "Access-Control-Max-Age": "600",
+                     "Vary": "Origin"} if allowed else {"Vary": "Origin"}
+            await Response(status_code=status, headers=extra)(scope, receive, send)
+            return
+
+        async def send_with_cors(message: Message) -> None:
+            if message["type"] == "http.response.start" and allowed:
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"],
+                                      (b"access-control-allow-origin", origin.encode("latin-1")),
+                                      (b"vary", b"Origin")]
+            await send(message)
+
+        await self.app(scope, receive, send_with_cors)
+
+
+def create_app(routes: Sequence[BaseRoute]) -> ASGIApp:
+    """Build a function's ASGI app from its routes."""
+    app = Starlette(
+        routes=list(routes),
+        exception_handlers={UpvendError: _upvend_error, HTTPException: _http_error, Exception: _unexpected},
+    )
+    return CorsMiddleware(GuardMiddleware(app))

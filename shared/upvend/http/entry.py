@@ -1,0 +1,59 @@
+"""Turns a function's ASGI app into the handler FC and SCF call."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any, Callable
+
+from mangum import Mangum
+
+from upvend.errors import BadRequest, UpvendError
+from upvend.http.events import HTTP_EVENT_HANDLERS, infer_http_event
+from upvend.invocation import bound, decode_event, function_name_of, request_id_of
+from upvend.logs import get_logger
+
+log = get_logger("upvend.http")
+Handler = Callable[[Any, Any], dict]
+
+
+def _ensure_event_loop() -> None:
+    # Mangum drives the app on the current thread's loop; worker threads have none.
+    try:
+        asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        asyncio.set_event_loop(asyncio.new_event_loop())
+
+
+def _error_result(error: UpvendError, request_id: str) -> dict[str, Any]:
+    return {"statusCode": error.status, "headers": {"content-type": "application/json", **error.headers},
+            "body": json.dumps(error.to_body(request_id)), "isBase64Encoded": False}
+
+
+def http_handler(app: Any, *, function: str) -> Handler:
+    """Wrap `app` as `handler(event, context)` for FC HTTP triggers, API gateways and SCF URLs."""
+    adapter = Mangum(app, lifespan="off", custom_handlers=HTTP_EVENT_HANDLERS)
+
+    def handler(event: Any, context: Any) -> dict[str, Any]:
+        started = time.perf_counter()
+        parsed: Any = None
+        error: UpvendError | None = None
+        try:
+            parsed = decode_event(event)
+        except UpvendError as exc:
+            error = exc
+        request_id = request_id_of(parsed, context)
+        with bound(request_id, function_name_of(context, function)):
+            if error is None and infer_http_event(parsed) is None:
+                error = BadRequest("Not an HTTP event this function understands.", code="invalid_event")
+            if error is not None:
+                log.warning("rejected event", extra={"code": error.code})
+                return _error_result(error, request_id)
+            _ensure_event_loop()
+            result = adapter(parsed, context)
+            log.info("request", extra={"status": result.get("statusCode"),
+                                       "durationMs": round((time.perf_counter() - started) * 1000, 2)})
+            return result
+
+    return handler

@@ -1,0 +1,53 @@
+"""What every handler does first: decode the platform event and bind request context."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import uuid
+from typing import Any, Iterator
+
+from upvend.errors import BadRequest
+from upvend.logs import function_name_var, request_id_var
+
+
+def decode_event(event: Any) -> Any:
+    """FC passes bytes JSON, SCF a dict; return the parsed object either way."""
+    if isinstance(event, (bytes, bytearray)):
+        event = event.decode("utf-8", "replace")
+    if isinstance(event, str):
+        try:
+            return json.loads(event) if event.strip() else {}
+        except json.JSONDecodeError:
+            raise BadRequest("The event is not valid JSON.", code="invalid_event") from None
+    return event
+
+
+def request_id_of(event: Any, context: Any) -> str:
+    """The platform's request id (FC context attribute, SCF context key), else a fresh one."""
+    rid = getattr(context, "request_id", None)
+    if rid is None and isinstance(context, dict):
+        rid = context.get("request_id")
+    if rid is None and isinstance(event, dict):
+        rid = (event.get("requestContext") or {}).get("requestId")
+    return str(rid) if rid else uuid.uuid4().hex
+
+
+def function_name_of(context: Any, default: str) -> str:
+    fn = getattr(context, "function", None)
+    name = getattr(fn, "name", None) if fn is not None else None
+    if name is None and isinstance(context, dict):
+        name = context.get("function_name")
+    return str(name or default)
+
+
+@contextlib.contextmanager
+def bound(request_id: str, function: str) -> Iterator[None]:
+    """Bind request id and function name for the log lines of one invocation."""
+    rid_token = request_id_var.set(request_id)
+    fn_token = function_name_var.set(function)
+    try:
+        yield
+    finally:
+        request_id_var.reset(rid_token)
+        function_name_var.reset(fn_token)

@@ -1,0 +1,121 @@
+"""Structured JSON logging: one line per event, with request id and function name.
+
+A redaction filter masks secrets before anything is written: values under
+sensitive keys, bearer tokens and JWTs inside text, and the current values of
+every secret setting and platform credential.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import os
+import re
+import sys
+from datetime import datetime, timezone
+from typing import Any
+
+from upvend import settings
+
+REDACTED = "***"
+request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("upvend_request_id", default=None)
+function_name_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("upvend_function", default=None)
+
+_SENSITIVE_KEY = re.compile(
+    r"(secret|token|signature|password|passwd|authorization|credential|session_?key|access_?key|"
+    r"private|policy|upload_?auth|cookie|js_code|^code$)",
+    re.IGNORECASE,
+)
+_SENSITIVE_TEXT = [
+    (re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]+"), r"\1 " + REDACTED),
+    (re.compile(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), REDACTED),
+    (re.compile(r"(?i)((?:secret|token|signature|password|session_key|js_code|key)=)[^&\s\"']+"),
+     r"\1" + REDACTED),
+]
+_STD_ATTRS = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
+
+
+def redact(value: Any, _key: str | None = None) -> Any:
+    """Return a copy of value with secrets masked (dicts and lists recursively)."""
+    if _key is not None and _SENSITIVE_KEY.search(_key) and value not in (None, "", [], {}):
+        return REDACTED
+    if isinstance(value, dict):
+        return {k: redact(v, str(k)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact(v) for v in value]
+    if isinstance(value, str):
+        return redact_text(value)
+    return value
+
+
+def redact_text(text: str) -> str:
+    """Mask bearer tokens, JWTs, `secret=` style pairs and known secret values in text."""
+    for pattern, replacement in _SENSITIVE_TEXT:
+        text = pattern.sub(replacement, text)
+    for secret in settings.secret_values():
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+class JsonFormatter(logging.Formatter):
+    """Formats a record as one JSON object on one line, all times UTC."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, tz=timezone.utc).isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "function": function_name_var.get() or os.environ.get("FC_FUNCTION_NAME")
+            or os.environ.get("SCF_FUNCTIONNAME"),
+            "requestId": request_id_var.get(),
+            "message": record.getMessage(),
+        }
+        for key, value in record.__dict__.items():
+            if key not in _STD_ATTRS and not key.startswith("_"):
+                entry[key] = value
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(redact(entry), ensure_ascii=False, default=str)
+
+
+class RedactionFilter(logging.Filter):
+    """Kept as a filter too, so handlers added by others can opt in."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact_text(record.getMessage())
+        record.args = None
+        return True
+
+
+_configured = False
+
+
+def configure(stream: Any = None) -> None:
+    """Install the JSON handler on the root logger once per process."""
+    global _configured
+    if _configured and stream is None:
+        return
+    handler = logging.StreamHandler(stream or sys.stdout)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RedactionFilter())
+    root = logging.getLogger()
+    for existing in list(root.handlers):
+        if getattr(existing, "_upvend", False):
+            root.removeHandler(existing)
+    handler._upvend = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    logging.getLogger("mangum").setLevel(logging.WARNING)  # we log one line per request ourselves
+    try:
+        root.setLevel(settings.get("LOG_LEVEL"))
+    except ValueError:  # an unknown level name must not stop the function
+        root.setLevel(logging.INFO)
+    _configured = True
+
+
+def get_logger(name: str) -> logging.Logger:
+    """A logger that writes through the JSON handler."""
+    configure()
+    return logging.getLogger(name)

@@ -1,0 +1,122 @@
+"""Settings from `UPVEND_*` environment variables, validated when first read.
+
+Every setting is declared once here with its parser. Reading a missing or
+malformed required setting raises `ConfigurationError` naming the variable.
+The layer holds no development defaults: the local stack injects those into
+the environment of its own process only.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from upvend.errors import ConfigurationError
+
+PREFIX = "UPVEND_"
+_MISSING = object()
+
+
+def _positive_int(raw: str) -> int:
+    value = int(raw)
+    if value <= 0:
+        raise ValueError("must be a positive integer")
+    return value
+
+
+def _positive_float(raw: str) -> float:
+    value = float(raw)
+    if not value > 0:
+        raise ValueError("must be a positive number")
+    return value
+
+
+def _http_url(raw: str) -> str:
+    if not raw.startswith(("http://", "https://")):
+        raise ValueError("must start with http:// or https://")
+    return raw.rstrip("/")
+
+
+def _csv(raw: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+def _nonempty(raw: str) -> str:
+    if not raw.strip():
+        raise ValueError("must not be empty")
+    return raw
+
+
+def _secret(raw: str) -> str:
+    if len(raw) < 16:
+        raise ValueError("must be at least 16 characters")
+    return raw
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    parse: Callable[[str], Any] = _nonempty
+    default: Any = _MISSING
+    secret: bool = False
+    doc: str = ""
+
+    @property
+    def env_name(self) -> str:
+        return PREFIX + self.name
+
+
+_DECLARED: dict[str, Setting] = {}
+
+
+def declare(name: str, parse: Callable[[str], Any] = _nonempty, default: Any = _MISSING,
+            *, secret: bool = False, doc: str = "") -> Setting:
+    """Declare a setting (name without the prefix). Later modules may add their own."""
+    setting = Setting(name, parse, default, secret, doc)
+    _DECLARED[name] = setting
+    return setting
+
+
+declare("JWT_SECRET", _secret, secret=True, doc="HS256 key for upvend session tokens.")
+declare("JWT_TTL_SECONDS", _positive_int, 7200, doc="Lifetime of issued session tokens.")
+declare("CORS_ORIGINS", _csv, (), doc="Comma-separated browser origins allowed by CORS.")
+declare("WECHAT_API_BASE", _http_url, "https://api.weixin.qq.com", doc="WeChat API base URL.")
+declare("WECHAT_APPID", doc="Mini-program AppID.")
+declare("WECHAT_SECRET", secret=True, doc="Mini-program AppSecret.")
+declare("WECHAT_TIMEOUT_SECONDS", _positive_float, 3.0, doc="Timeout for jscode2session.")
+declare("DATABASE_URL", doc="sqlite:///path, mysql://..., or postgresql://...")
+declare("LOG_LEVEL", lambda raw: raw.upper(), "INFO", doc="Python logging level.")
+
+
+def declared() -> dict[str, Setting]:
+    """All declared settings, by name without the prefix."""
+    return dict(_DECLARED)
+
+
+def get(name: str, environ: dict[str, str] | None = None) -> Any:
+    """Read and validate one setting; raises ConfigurationError naming the variable."""
+    setting = _DECLARED.get(name)
+    if setting is None:
+        raise KeyError(f"undeclared setting {name}")
+    env = os.environ if environ is None else environ
+    raw = env.get(setting.env_name)
+    if raw is None or raw == "":
+        if setting.default is _MISSING:
+            raise ConfigurationError(f"Setting {setting.env_name} is not set.", code="setting_missing")
+        return setting.default
+    try:
+        return setting.parse(raw)
+    except (ValueError, TypeError) as exc:
+        # The value itself is never echoed: it may be a secret.
+        raise ConfigurationError(f"Setting {setting.env_name} is malformed: {exc}.",
+                                 code="setting_malformed") from None
+
+
+def secret_values(environ: dict[str, str] | None = None) -> list[str]:
+    """Values of every secret setting and platform credential present, for log redaction."""
+    env = os.environ if environ is None else environ
+    names = [s.env_name for s in _DECLARED.values() if s.secret]
+    names += ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN",
+              "TENCENTCLOUD_SECRETKEY", "TENCENTCLOUD_SESSIONTOKEN"]
+    return [env[n] for n in names if len(env.get(n, "")) >= 6]

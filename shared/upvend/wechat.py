@@ -1,0 +1,56 @@
+"""WeChat mini-program login: `jscode2session` turns a wx.login code into an openid."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from upvend import settings
+from upvend.errors import RateLimited, Unauthorized, UpstreamError, UpstreamUnavailable
+from upvend.outbound import get_json
+
+_RATE_LIMITED = {45011}
+_BUSY = {-1}
+_OUR_CONFIG = {40013, 40125, 41002, 41004}  # invalid appid / secret: our problem, not the caller's
+
+
+@dataclass(frozen=True)
+class WechatSession:
+    """What we keep of a jscode2session answer (never the session_key)."""
+
+    openid: str
+    unionid: str | None = None
+
+
+def code_to_session(code: str) -> WechatSession:
+    """Exchange a `wx.login` code for the user's openid; errcodes become typed errors."""
+    query = urlencode({
+        "appid": settings.get("WECHAT_APPID"),
+        "secret": settings.get("WECHAT_SECRET"),
+        "js_code": code,
+        "grant_type": "authorization_code",
+    })
+    answer = get_json(f"{settings.get('WECHAT_API_BASE')}/sns/jscode2session?{query}",
+                      service="WeChat", timeout=settings.get("WECHAT_TIMEOUT_SECONDS"))
+    if not isinstance(answer, dict):
+        raise UpstreamError("WeChat returned an unexpected answer.")
+    errcode = answer.get("errcode") or 0
+    if errcode:
+        _raise_for_errcode(int(errcode), str(answer.get("errmsg") or ""))
+    openid = answer.get("openid")
+    if not isinstance(openid, str) or not openid:
+        raise UpstreamError("WeChat answered without an openid.")
+    unionid = answer.get("unionid")
+    return WechatSession(openid=openid, unionid=unionid if isinstance(unionid, str) else None)
+
+
+def _raise_for_errcode(errcode: int, errmsg: str) -> None:
+    detail = f"WeChat errcode {errcode}" + (f" ({errmsg[:80]})" if errmsg else "")
+    if errcode in _RATE_LIMITED:
+        raise RateLimited(f"{detail}: too many logins, retry later.", code="wechat_rate_limited")
+    if errcode in _BUSY:
+        raise UpstreamUnavailable(f"{detail}: WeChat is busy.", code="wechat_busy")
+    if errcode in _OUR_CONFIG:
+        raise UpstreamError(f"{detail}: the server's WeChat credentials were rejected.",
+                            code="wechat_config_rejected")
+    raise Unauthorized(f"{detail}: the login code was rejected.", code="wechat_code_rejected")

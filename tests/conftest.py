@@ -1,0 +1,55 @@
+"""Fixtures shared by the whole suite: the local stack on free ports, and a logged-in client."""
+
+from __future__ import annotations
+
+import os
+from typing import Callable, Iterator
+
+import httpx
+import pytest
+
+from devtools.stack import LocalStack
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    """The emulator and the gateway, started once, functions running in this process."""
+    saved = dict(os.environ)
+    running = LocalStack(tmp_path_factory.mktemp("stack")).start()
+    try:
+        yield running
+    finally:
+        running.stop()
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@pytest.fixture
+def gateway(stack: LocalStack) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=stack.gateway_url, timeout=15) as client:
+        yield client
+
+
+@pytest.fixture
+def emulator(stack: LocalStack) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=stack.emulator_url, timeout=15) as client:
+        yield client
+
+
+@pytest.fixture
+def login(gateway: httpx.Client) -> Callable[..., str]:
+    """Log in through /auth/wechat as `o-<name>` and return the session token."""
+
+    def _login(name: str = "alice", provider: str | None = None) -> str:
+        headers = {"X-Upvend-Provider": provider} if provider else {}
+        response = gateway.post("/auth/wechat", json={"code": f"test-{name}"}, headers=headers)
+        assert response.status_code == 200, response.text
+        return response.json()["token"]
+
+    return _login
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
