@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Callable
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -10,9 +11,32 @@ from starlette.responses import JSONResponse, Response
 
 from devtools.emulator.config import EmulatorConfig
 from devtools.emulator.delivery import Deliverer
-from devtools.emulator.objects import ObjectStore
+from devtools.emulator.objects import ObjectStore, StoredObject
 from devtools.emulator.service import Service, dispatcher
 from devtools.emulator.wechat import WechatService
+
+
+@dataclass
+class UploadCompleted:
+    """An object finished uploading to an emulated store (what callbacks and triggers react to)."""
+
+    provider: str  # "aliyun" | "tencent"
+    service: str  # "oss" | "cos" | "vod"
+    operation: str  # e.g. "PostObject", "PutObject", "CompleteMultipartUpload", "CommitUploadUGC"
+    obj: StoredObject
+    details: dict[str, Any] = field(default_factory=dict)  # e.g. the OSS `callback` form field, VOD ids
+
+
+@dataclass
+class UploadReply:
+    """What a listener wants the uploader to receive instead of the default success answer."""
+
+    status: int
+    body: bytes
+    content_type: str = "application/json"
+
+
+UploadListener = Callable[[UploadCompleted], "UploadReply | None"]
 
 
 @dataclass
@@ -24,9 +48,22 @@ class Emulator:
     deliverer: Deliverer
     services: list[Service] = field(default_factory=list)
     app: Starlette | None = None
+    upload_listeners: list[UploadListener] = field(default_factory=list)
 
     def service(self, name: str) -> Service:
         return next(s for s in self.services if s.name == name)
+
+    def on_upload(self, listener: UploadListener) -> None:
+        """Register a reaction to completed uploads (callbacks, triggers, VOD events)."""
+        self.upload_listeners.append(listener)
+
+    def upload_completed(self, event: UploadCompleted) -> UploadReply | None:
+        """Tell every listener; the first reply (e.g. an OSS callback's answer) goes to the uploader."""
+        reply = None
+        for listener in self.upload_listeners:
+            answer = listener(event)
+            reply = reply or answer
+        return reply
 
 
 class AdminService(Service):
