@@ -188,7 +188,8 @@ def _apply_defaults(raw: dict[str, Any]) -> dict[str, Any]:
                 merged[key] = getattr(defaults, key)
         own = env_entries(merged.get("env") or [])
         own_names = {e.get("name") for e in own if isinstance(e, dict)}
-        merged["env"] = [e.model_dump(exclude_none=True) for e in defaults.env if e.name not in own_names] + own
+        # Defaults go after the function's own entries so error indices match the file.
+        merged["env"] = own + [e.model_dump(exclude_none=True) for e in defaults.env if e.name not in own_names]
         functions.append(merged)
     raw["functions"] = functions
     return raw

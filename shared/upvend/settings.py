@@ -48,9 +48,10 @@ def _nonempty(raw: str) -> str:
     return raw
 
 
-def _secret(raw: str) -> str:
-    if len(raw) < 16:
-        raise ValueError("must be at least 16 characters")
+def _hmac_key(raw: str) -> str:
+    # RFC 7518 §3.2: an HS256 key is at least as long as the hash (32 bytes).
+    if len(raw.encode()) < 32:
+        raise ValueError("must be at least 32 bytes")
     return raw
 
 
@@ -78,7 +79,7 @@ def declare(name: str, parse: Callable[[str], Any] = _nonempty, default: Any = _
     return setting
 
 
-declare("JWT_SECRET", _secret, secret=True, doc="HS256 key for upvend session tokens.")
+declare("JWT_SECRET", _hmac_key, secret=True, doc="HS256 key for upvend session tokens.")
 declare("JWT_TTL_SECONDS", _positive_int, 7200, doc="Lifetime of issued session tokens.")
 declare("CORS_ORIGINS", _csv, (), doc="Comma-separated browser origins allowed by CORS.")
 declare("WECHAT_API_BASE", _http_url, "https://api.weixin.qq.com", doc="WeChat API base URL.")

@@ -1,0 +1,59 @@
+"""Settings are validated when read, and errors name the variable without echoing secrets."""
+
+from __future__ import annotations
+
+import pytest
+
+from upvend import settings
+from upvend.errors import ConfigurationError
+
+
+def test_defaults_apply_when_unset():
+    env = {}
+    assert settings.get("WECHAT_API_BASE", env) == "https://api.weixin.qq.com"
+    assert settings.get("JWT_TTL_SECONDS", env) == 7200
+    assert settings.get("CORS_ORIGINS", env) == ()
+
+
+def test_values_are_parsed():
+    env = {"UPVEND_JWT_TTL_SECONDS": "60", "UPVEND_CORS_ORIGINS": "https://a.example, https://b.example,",
+           "UPVEND_WECHAT_API_BASE": "http://127.0.0.1:9/"}
+    assert settings.get("JWT_TTL_SECONDS", env) == 60
+    assert settings.get("CORS_ORIGINS", env) == ("https://a.example", "https://b.example")
+    assert settings.get("WECHAT_API_BASE", env) == "http://127.0.0.1:9"
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("JWT_TTL_SECONDS", "soon", "UPVEND_JWT_TTL_SECONDS is malformed"),
+    ("JWT_TTL_SECONDS", "-5", "UPVEND_JWT_TTL_SECONDS is malformed"),
+    ("WECHAT_API_BASE", "ftp://x", "UPVEND_WECHAT_API_BASE is malformed"),
+    ("WECHAT_TIMEOUT_SECONDS", "0", "UPVEND_WECHAT_TIMEOUT_SECONDS is malformed"),
+])
+def test_malformed_values_name_the_variable(name, value, message):
+    with pytest.raises(ConfigurationError, match=message) as caught:
+        settings.get(name, {f"UPVEND_{name}": value})
+    assert caught.value.code == "setting_malformed"
+
+
+def test_missing_required_names_the_variable():
+    with pytest.raises(ConfigurationError, match="UPVEND_WECHAT_SECRET is not set") as caught:
+        settings.get("WECHAT_SECRET", {})
+    assert caught.value.code == "setting_missing"
+
+
+def test_secret_values_are_never_echoed():
+    with pytest.raises(ConfigurationError) as caught:
+        settings.get("JWT_SECRET", {"UPVEND_JWT_SECRET": "tooshort-secret"})
+    assert "tooshort-secret" not in caught.value.message
+
+
+def test_undeclared_setting_is_a_programming_error():
+    with pytest.raises(KeyError):
+        settings.get("NO_SUCH_SETTING", {})
+
+
+def test_secret_values_collects_only_secrets():
+    env = {"UPVEND_JWT_SECRET": "a" * 40, "UPVEND_WECHAT_APPID": "wx-public-appid",
+           "TENCENTCLOUD_SESSIONTOKEN": "token-value"}
+    values = settings.secret_values(env)
+    assert "a" * 40 in values and "token-value" in values and "wx-public-appid" not in values
