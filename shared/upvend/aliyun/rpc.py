@@ -17,8 +17,8 @@ from upvend.aliyun.credentials import AliyunCredentials
 from upvend.errors import BadRequest, RateLimited, UpstreamError, UpstreamUnavailable, UpvendError
 
 # Errors that mean the function's own credentials or role are wrong, not the caller's input.
-_SERVER_SIDE_CODES = ("InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidSecurityToken", "NoPermission",
-                      "Forbidden", "EntityNotExist.Role", "InvalidParameter.RoleArn", "IncompleteSignature",
+_SERVER_SIDE_CODES = ("InvalidAccessKeyId", "InvalidAccessKeySecret", "SignatureDoesNotMatch",
+                      "InvalidSecurityToken", "NoPermission", "Forbidden", "EntityNotExist.Role", "InvalidParameter.RoleArn", "IncompleteSignature",
                       "InvalidTimeStamp", "SignatureNonceUsed", "MissingSecurityToken", "InvalidStorage")
 _MESSAGE_LIMIT = 200
 
