@@ -12,8 +12,8 @@ from devtools.emulator.aliyun.config import AliyunDev
 from devtools.emulator.aliyun.ram_policy import allows
 
 
-class KeyRejected(Exception):
-    """A key, token or signature Aliyun would refuse; carries the Aliyun error code."""
+class AliyunApiError(Exception):
+    """An Aliyun API error answer (bad key, token, parameter...): code, message, HTTP status."""
 
     def __init__(self, code: str, message: str, status: int = 400) -> None:
         super().__init__(message)
@@ -60,16 +60,16 @@ class KeyRing:
             return self._keys.get(key_id)
 
     def authenticate(self, key_id: str, token: str | None) -> AccessKey:
-        """The key if it exists, has not expired and comes with its own token; else KeyRejected."""
+        """The key if it exists, has not expired and comes with its own token; else AliyunApiError."""
         key = self.get(key_id)
         if key is None:
-            raise KeyRejected("InvalidAccessKeyId.NotFound", "Specified access key is not found.", 404)
+            raise AliyunApiError("InvalidAccessKeyId.NotFound", "Specified access key is not found.", 404)
         if key.token is not None:
             if not token:
-                raise KeyRejected("MissingSecurityToken", "SecurityToken is mandatory for this action.")
+                raise AliyunApiError("MissingSecurityToken", "SecurityToken is mandatory for this action.")
             if not secrets.compare_digest(token, key.token):
-                raise KeyRejected("InvalidSecurityToken.MismatchWithAccessKey",
+                raise AliyunApiError("InvalidSecurityToken.MismatchWithAccessKey",
                                   "The security token does not match the access key.")
         if key.expires_at is not None and time.time() >= key.expires_at:
-            raise KeyRejected("InvalidSecurityToken.Expired", "Specified SecurityToken is expired.")
+            raise AliyunApiError("InvalidSecurityToken.Expired", "Specified SecurityToken is expired.")
         return key

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 from starlette.requests import Request
 from starlette.responses import Response
 
-from devtools.emulator.aliyun.keys import AccessKey, KeyRejected
+from devtools.emulator.aliyun.keys import AccessKey, AliyunApiError
 from devtools.emulator.aliyun.oss_errors import OssError
 from devtools.emulator.aliyun.oss_form import PostForm, check_policy, decode_policy, parse_multipart
 from devtools.emulator.aliyun.oss_signature import (hmac_sha1_b64, same, v1_canonical_resource,
@@ -90,7 +90,7 @@ class OssService(Service):
             if request.method == "PUT" and key and not request.query_params:
                 return await self._put_object(request, bucket, key)
             raise OssError("NotImplemented", f"The emulator does not implement {request.method} here.", 501)
-        except KeyRejected as exc:
+        except AliyunApiError as exc:
             return OssError(exc.code, exc.message, 403).response()
         except OssError as exc:
             return exc.response()

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from devtools.emulator.aliyun.keys import AccessKey, KeyRejected
+from devtools.emulator.aliyun.keys import AccessKey
 from devtools.emulator.aliyun.rpc_signature import rpc_signature_valid, rpc_string_to_sign
 from devtools.emulator.aliyun.state import AliyunState, RpcError
 from devtools.emulator.service import Service
@@ -62,7 +62,7 @@ class RpcService(Service):
             if handler is None:
                 raise RpcError("InvalidAction.NotFound", f"Specified api {action} is not found.", 404)
             answer = handler(params, key)
-        except (RpcError, KeyRejected) as exc:
+        except RpcError as exc:
             return JSONResponse(error_body(exc.code, exc.message, request_id), status_code=exc.status)
         return JSONResponse({"RequestId": request_id, **answer})
 

@@ -8,15 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from devtools.emulator.aliyun.config import ALIYUN_DEV, AliyunDev
-from devtools.emulator.aliyun.keys import KeyRing
+from devtools.emulator.aliyun.keys import AliyunApiError, KeyRing
 
-
-class RpcError(Exception):
-    """An Aliyun API error answer: code, message, HTTP status."""
-
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.code, self.message, self.status = code, message, status
+RpcError = AliyunApiError  # the name the RPC handlers raise
 
 
 @dataclass
