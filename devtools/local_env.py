@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import MutableMapping
 
+from devtools.emulator.aliyun.config import aliyun_local_defaults
 from devtools.emulator.config import EmulatorConfig
 
 DEV_JWT_SECRET = "dev-only-jwt-secret-never-deploy-0000"
@@ -25,6 +26,7 @@ def local_defaults(emulator_url: str, data_dir: Path, emulator: EmulatorConfig) 
         "UPVEND_WECHAT_SECRET": emulator.wechat_secret,
         "UPVEND_DATABASE_URL": f"sqlite:///{(data_dir / 'upvend.sqlite3').resolve()}",
         "UPVEND_CORS_ORIGINS": "http://127.0.0.1:8000,http://localhost:8000",
+        **aliyun_local_defaults(emulator_url),
     }
 
 

@@ -9,6 +9,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from devtools.emulator.aliyun import aliyun_services
 from devtools.emulator.config import EmulatorConfig
 from devtools.emulator.delivery import Deliverer
 from devtools.emulator.objects import ObjectStore, StoredObject
@@ -89,5 +90,6 @@ def create_emulator(config: EmulatorConfig) -> Emulator:
     emulator = Emulator(config=config, store=ObjectStore(config.objects_dir),
                         deliverer=Deliverer(config.gateway_url))
     emulator.services = [AdminService(emulator), WechatService(config)]
+    emulator.services[0:0] = aliyun_services(emulator)  # before AdminService: owns /_emulator/aliyun/
     emulator.app = dispatcher(emulator.services)
     return emulator

@@ -1,0 +1,43 @@
+"""POST /aliyun/oss/post-policy: a V4-signed PostObject form for one server-chosen key."""
+
+from typing import Annotated, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from starlette.requests import Request
+from starlette.routing import Route
+
+from upvend import settings
+from upvend.aliyun.config import oss_form_host, region
+from upvend.aliyun.credentials import function_credentials
+from upvend.aliyun.oss_policy import OssPostPolicy, callback_param
+from upvend.auth import authenticate
+from upvend.http import create_app, http_handler, json_response, read_json
+from upvend.uploads import new_object_key, upload_rule
+
+
+class PostPolicyBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    fileName: Annotated[StrictStr, Field(min_length=3, max_length=255)]
+    contentType: Annotated[StrictStr, Field(min_length=3, max_length=128,
+                                            pattern=r"^[A-Za-z0-9.+-]+/[A-Za-z0-9.+-]+$")]
+    size: Optional[Annotated[StrictInt, Field(gt=0)]] = None
+
+
+async def post_policy(request: Request):
+    user = authenticate(request.headers)
+    body = await read_json(request, PostPolicyBody)
+    rule = upload_rule(body.fileName, body.contentType, body.size)
+    bucket = settings.get("ALIYUN_OSS_BUCKET")
+    callback_url = settings.get("ALIYUN_OSS_CALLBACK_URL")
+    policy = OssPostPolicy(bucket=bucket, key=new_object_key(user, rule.extension), content_type=body.contentType,
+                           max_bytes=rule.max_bytes, region=region(),
+                           expires_in=settings.get("ALIYUN_POST_POLICY_SECONDS"),
+                           callback=callback_param(callback_url, user) if callback_url else None)
+    form = policy.form_fields(function_credentials(context=request.scope.get("aws.context")))
+    return json_response({"host": oss_form_host(bucket), "key": policy.key,
+                          "expire": int(policy.expires_at.timestamp()), "formData": form})
+
+
+app = create_app([Route("/aliyun/oss/post-policy", post_policy, methods=["POST"])])
+handler = main_handler = http_handler(app, function="aliyun-oss-post-policy")

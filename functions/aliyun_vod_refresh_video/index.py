@@ -1,0 +1,26 @@
+"""POST /aliyun/vod/upload-video/refresh: a fresh UploadAuth, only for a video the caller owns."""
+
+from starlette.requests import Request
+from starlette.routing import Route
+
+from upvend.aliyun.credentials import function_credentials
+from upvend.aliyun.media import owns_vod_video
+from upvend.aliyun.vod import refresh_upload_video
+from upvend.aliyun.vod_input import VideoRefreshBody
+from upvend.auth import authenticate
+from upvend.errors import NotFound
+from upvend.http import create_app, http_handler, json_response, read_json
+
+
+async def refresh_video(request: Request):
+    user = authenticate(request.headers)
+    body = await read_json(request, VideoRefreshBody)
+    # RefreshUploadVideo lets the holder overwrite the source file: never for someone else's video.
+    if not owns_vod_video(user, body.videoId):
+        raise NotFound("No such video.", code="video_not_found")
+    upload = refresh_upload_video(function_credentials(context=request.scope.get("aws.context")), body.videoId)
+    return json_response(upload.to_json("videoId"))
+
+
+app = create_app([Route("/aliyun/vod/upload-video/refresh", refresh_video, methods=["POST"])])
+handler = main_handler = http_handler(app, function="aliyun-vod-refresh-video")

@@ -1,0 +1,27 @@
+"""POST /aliyun/vod/upload-video: VOD CreateUploadVideo for the caller, recorded as an upload in progress."""
+
+from starlette.requests import Request
+from starlette.routing import Route
+
+from upvend.aliyun.credentials import function_credentials
+from upvend.aliyun.media import record_vod_upload
+from upvend.aliyun.vod import create_upload_video, media_rule
+from upvend.aliyun.vod_input import VideoUploadBody
+from upvend.auth import authenticate
+from upvend.http import create_app, http_handler, json_response, read_json
+
+
+async def upload_video(request: Request):
+    user = authenticate(request.headers)
+    body = await read_json(request, VideoUploadBody)
+    rule = media_rule(body.fileName, body.fileSize)
+    upload = create_upload_video(function_credentials(context=request.scope.get("aws.context")), user,
+                                 title=body.title, file_name=body.fileName, file_size=body.fileSize,
+                                 description=body.description, tags=body.tags, cover_url=body.coverUrl)
+    record_vod_upload(user, upload.media_id, rule.content_class, title=body.title, size=body.fileSize,
+                      extra={"fileName": body.fileName})
+    return json_response(upload.to_json("videoId"))
+
+
+app = create_app([Route("/aliyun/vod/upload-video", upload_video, methods=["POST"])])
+handler = main_handler = http_handler(app, function="aliyun-vod-upload-video")

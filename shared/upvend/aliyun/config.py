@@ -1,0 +1,141 @@
+"""Aliyun settings (`UPVEND_ALIYUN_*`) and the endpoints derived from them."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from upvend import settings
+
+MAX_POST_POLICY_SECONDS = 900
+
+
+def _region(raw: str) -> str:
+    if not re.fullmatch(r"[a-z]{2}-[a-z0-9-]+", raw):
+        raise ValueError("must look like cn-shanghai")
+    return raw
+
+
+def _endpoint(raw: str) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+        raise ValueError("must be http(s)://host[:port] without a path")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _url(raw: str) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an http(s) URL")
+    return raw.rstrip("/")
+
+
+def _bucket(raw: str) -> str:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,61}[a-z0-9]", raw):
+        raise ValueError("must be a valid OSS bucket name")
+    return raw
+
+
+def _role_arn(raw: str) -> str:
+    if not re.fullmatch(r"acs:ram::\d+:role/[A-Za-z0-9.@_/-]+", raw):
+        raise ValueError("must look like acs:ram::<account-id>:role/<name>")
+    return raw
+
+
+def _bounded_int(low: int, high: int):
+    def parse(raw: str) -> int:
+        value = int(raw)
+        if not low <= value <= high:
+            raise ValueError(f"must be between {low} and {high}")
+        return value
+    return parse
+
+
+def _positive_float(raw: str) -> float:
+    value = float(raw)
+    if not 0 < value <= 60:
+        raise ValueError("must be a number of seconds between 0 and 60")
+    return value
+
+
+_OPTIONAL = None
+settings.declare("ALIYUN_REGION", _region, doc="Region of OSS, VOD and STS, e.g. cn-shanghai.")
+settings.declare("ALIYUN_OSS_BUCKET", _bucket, doc="Bucket that receives direct uploads.")
+settings.declare("ALIYUN_STS_ROLE_ARN", _role_arn, doc="Role assumed for /aliyun/sts tokens.")
+settings.declare("ALIYUN_STS_DURATION_SECONDS", _bounded_int(900, 43200), 900,
+                 doc="Lifetime of /aliyun/sts tokens (900 to the role's maximum).")
+settings.declare("ALIYUN_STS_ENDPOINT", _endpoint, _OPTIONAL, doc="STS endpoint (default https://sts.<region>.aliyuncs.com).")
+settings.declare("ALIYUN_VOD_ENDPOINT", _endpoint, _OPTIONAL, doc="VOD endpoint (default https://vod.<region>.aliyuncs.com).")
+settings.declare("ALIYUN_OSS_ENDPOINT", _endpoint, _OPTIONAL,
+                 doc="OSS endpoint for SDK clients (default https://oss-<region>.aliyuncs.com).")
+settings.declare("ALIYUN_OSS_HOST", _url, _OPTIONAL,
+                 doc="Form-post URL for PostObject (default: the bucket's host on the OSS endpoint).")
+settings.declare("ALIYUN_OSS_CALLBACK_URL", _url, _OPTIONAL, doc="URL OSS calls after a form upload.")
+settings.declare("ALIYUN_POST_POLICY_SECONDS", _bounded_int(60, MAX_POST_POLICY_SECONDS), 600,
+                 doc="Validity of a PostObject policy (at most 900 s).")
+settings.declare("ALIYUN_TIMEOUT_SECONDS", _positive_float, 5.0, doc="Timeout of each STS / VOD call.")
+settings.declare("ALIYUN_VOD_TEMPLATE_GROUP_ID", default=_OPTIONAL, doc="VOD transcoding template group.")
+settings.declare("ALIYUN_VOD_WORKFLOW_ID", default=_OPTIONAL, doc="VOD workflow (wins over the template group).")
+settings.declare("ALIYUN_VOD_CATE_ID", lambda raw: int(raw), _OPTIONAL, doc="VOD category id.")
+settings.declare("ALIYUN_VOD_STORAGE_LOCATION", default=_OPTIONAL, doc="VOD storage address.")
+settings.declare("ALIYUN_VOD_APP_ID", default=_OPTIONAL, doc="VOD application id.")
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where an Aliyun API lives: scheme (http/https) and host[:port]."""
+
+    scheme: str
+    netloc: str
+
+    @classmethod
+    def parse(cls, url: str) -> "Endpoint":
+        parts = urlsplit(url)
+        return cls(parts.scheme, parts.netloc)
+
+    @property
+    def url(self) -> str:
+        return f"{self.scheme}://{self.netloc}"
+
+
+def region() -> str:
+    return settings.get("ALIYUN_REGION")
+
+
+def sts_endpoint() -> Endpoint:
+    return Endpoint.parse(settings.get("ALIYUN_STS_ENDPOINT") or f"https://sts.{region()}.aliyuncs.com")
+
+
+def vod_endpoint() -> Endpoint:
+    return Endpoint.parse(settings.get("ALIYUN_VOD_ENDPOINT") or f"https://vod.{region()}.aliyuncs.com")
+
+
+def oss_endpoint() -> Endpoint:
+    return Endpoint.parse(settings.get("ALIYUN_OSS_ENDPOINT") or f"https://oss-{region()}.aliyuncs.com")
+
+
+def _is_ip_or_localhost(netloc: str) -> bool:
+    host = netloc.rsplit(":", 1)[0].strip("[]") if not netloc.endswith("]") else netloc.strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def oss_form_host(bucket: str) -> str:
+    """The URL a PostObject form goes to: the override, else the bucket's host on the endpoint.
+
+    Like the OSS SDKs, an IP or localhost endpoint is addressed path-style (`/<bucket>`).
+    """
+    override = settings.get("ALIYUN_OSS_HOST")
+    if override:
+        return override
+    endpoint = oss_endpoint()
+    if _is_ip_or_localhost(endpoint.netloc):
+        return f"{endpoint.url}/{bucket}"
+    return f"{endpoint.scheme}://{bucket}.{endpoint.netloc}"
