@@ -76,12 +76,11 @@ class AdminService(Service):
         self.emulator = emulator
 
     def matches(self, request: Request) -> bool:
-        return request.url.path.startswith("/_emulator/")
+        # Only its own path: services own their admin endpoints under /_emulator/<service>/.
+        return request.url.path == "/_emulator/health"
 
     async def handle(self, request: Request) -> Response:
-        if request.url.path == "/_emulator/health":
-            return JSONResponse({"status": "ok", "services": [s.name for s in self.emulator.services]})
-        return JSONResponse({"error": {"code": "not_found", "message": "No such admin endpoint."}}, status_code=404)
+        return JSONResponse({"status": "ok", "services": [s.name for s in self.emulator.services]})
 
 
 def create_emulator(config: EmulatorConfig) -> Emulator:
