@@ -14,6 +14,7 @@ from devtools.emulator.delivery import Deliverer
 from devtools.emulator.objects import ObjectStore, StoredObject
 from devtools.emulator.service import Service, dispatcher
 from devtools.emulator.wechat import WechatService
+from devtools.emulator.tencent import tencent_services
 
 
 @dataclass
@@ -89,5 +90,6 @@ def create_emulator(config: EmulatorConfig) -> Emulator:
     emulator = Emulator(config=config, store=ObjectStore(config.objects_dir),
                         deliverer=Deliverer(config.gateway_url))
     emulator.services = [AdminService(emulator), WechatService(config)]
+    emulator.services[:0] = tencent_services(emulator)  # first: owns /_emulator/tencent/ and COS hosts
     emulator.app = dispatcher(emulator.services)
     return emulator
