@@ -107,3 +107,19 @@ def test_role_session_name_is_valid_for_any_user_id():
     assert role_session_name("o-abc_DEF") == "upvend-o-abc_DEF"
     assert role_session_name("用户 /x") == "upvend-____x"
     assert len(role_session_name("x" * 500)) == 128
+
+
+@pytest.mark.parametrize("folder", ["tencent_vod_signature", "tencent_cos_sts", "tencent_cos_post_policy",
+                                    "tencent_vod_explain"])
+def test_loading_a_function_does_not_import_the_tencent_sdk(folder):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    code = ("import importlib.util, sys; sys.path.insert(0, 'shared');"
+            f"s = importlib.util.spec_from_file_location('fn', 'functions/{folder}/index.py');"
+            "m = importlib.util.module_from_spec(s); s.loader.exec_module(m);"
+            "print(sorted({n.split('.')[0] for n in sys.modules} & {'tencentcloud', 'qcloud_cos', 'requests'}))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
