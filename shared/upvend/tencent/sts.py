@@ -61,6 +61,8 @@ def _assume_role(user_id: str, target: CosTarget, prefix: str) -> Issued:
     creds = response.Credentials
     if creds is None or not (creds.TmpSecretId and creds.TmpSecretKey and creds.Token) or not response.ExpiredTime:
         raise UpstreamError("Tencent Cloud STS answered AssumeRole without credentials.", code="tencent_error")
-    keys = CosUploadKeys(creds.TmpSecretId, creds.TmpSecretKey, creds.Token, started, int(response.ExpiredTime),
-                         target, prefix)
+    expired = int(response.ExpiredTime)
+    # STS reports only the expiry; counting back the duration asked for keeps both times on STS's clock.
+    start = expired - request.DurationSeconds
+    keys = CosUploadKeys(creds.TmpSecretId, creds.TmpSecretKey, creds.Token, start, expired, target, prefix)
     return Issued(keys, issued_at=started, expires_at=keys.expired_time)
