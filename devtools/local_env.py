@@ -13,6 +13,7 @@ from typing import MutableMapping
 
 from devtools.emulator.aliyun.config import aliyun_local_defaults
 from devtools.emulator.config import EmulatorConfig
+from devtools.emulator.tencent.account import DEV_ACCOUNT as TENCENT_DEV
 
 DEV_JWT_SECRET = "dev-only-jwt-secret-never-deploy-0000"
 
@@ -27,6 +28,26 @@ def local_defaults(emulator_url: str, data_dir: Path, emulator: EmulatorConfig) 
         "UPVEND_DATABASE_URL": f"sqlite:///{(data_dir / 'upvend.sqlite3').resolve()}",
         "UPVEND_CORS_ORIGINS": "http://127.0.0.1:8000,http://localhost:8000",
         **aliyun_local_defaults(emulator_url),
+        **tencent_defaults(emulator_url),
+    }
+
+
+def tencent_defaults(emulator_url: str) -> dict[str, str]:
+    """Tencent settings and the function role's keys (SCF sets TENCENTCLOUD_* itself), on the emulator."""
+    return {
+        "UPVEND_TENCENT_REGION": TENCENT_DEV.region,
+        "UPVEND_TENCENT_COS_BUCKET": TENCENT_DEV.bucket,
+        "UPVEND_TENCENT_COS_HOST": f"{emulator_url}/{TENCENT_DEV.bucket}",
+        "UPVEND_TENCENT_STS_ROLE_ARN": TENCENT_DEV.role_arn,
+        "UPVEND_TENCENT_STS_ENDPOINT": emulator_url,
+        "UPVEND_TENCENT_VOD_SECRET_ID": TENCENT_DEV.vod_secret_id,
+        "UPVEND_TENCENT_VOD_SECRET_KEY": TENCENT_DEV.vod_secret_key,
+        "UPVEND_TENCENT_VOD_SUB_APP_ID": str(TENCENT_DEV.vod_sub_app_id),
+        "UPVEND_TENCENT_VOD_STORAGE_REGION": TENCENT_DEV.vod_storage_region,
+        "UPVEND_TENCENT_VOD_UGC_HOST": emulator_url,
+        "TENCENTCLOUD_SECRETID": TENCENT_DEV.role_secret_id,
+        "TENCENTCLOUD_SECRETKEY": TENCENT_DEV.role_secret_key,
+        "TENCENTCLOUD_SESSIONTOKEN": TENCENT_DEV.role_token,
     }
 
 

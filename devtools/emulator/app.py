@@ -15,6 +15,7 @@ from devtools.emulator.delivery import Deliverer
 from devtools.emulator.objects import ObjectStore, StoredObject
 from devtools.emulator.service import Service, dispatcher
 from devtools.emulator.wechat import WechatService
+from devtools.emulator.tencent import tencent_services
 
 
 @dataclass
@@ -88,7 +89,8 @@ def create_emulator(config: EmulatorConfig) -> Emulator:
     config.objects_dir.mkdir(parents=True, exist_ok=True)
     emulator = Emulator(config=config, store=ObjectStore(config.objects_dir),
                         deliverer=Deliverer(config.gateway_url))
-    emulator.services = [AdminService(emulator), WechatService(config)]
-    emulator.services[0:0] = aliyun_services(emulator)  # before AdminService: owns /_emulator/aliyun/
+    # Tencent first: its COS claims requests by Host header before path-style OSS looks at them.
+    emulator.services = [*tencent_services(emulator), *aliyun_services(emulator),
+                         AdminService(emulator), WechatService(config)]
     emulator.app = dispatcher(emulator.services)
     return emulator

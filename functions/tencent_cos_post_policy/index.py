@@ -1,0 +1,46 @@
+"""POST /tencent/cos/post-policy: a COS PostObject form for one server-chosen key."""
+
+import time
+from typing import Annotated, Optional
+
+from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr, StringConstraints
+from starlette.requests import Request
+from starlette.routing import Route
+
+from upvend import settings
+from upvend.auth import authenticate
+from upvend.http import create_app, http_handler, json_response, read_json
+from upvend.tencent.cos_policy import CosPostPolicy
+from upvend.tencent.sts import cos_upload_keys
+from upvend.uploads import new_object_key, upload_rule
+
+class PostPolicyRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    fileName: Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+    contentType: Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=3, max_length=100,
+                                                        pattern=r"^[\w.+-]+/[\w.+-]+$")]
+    size: Optional[StrictInt] = None
+
+
+async def post_policy(request: Request):
+    user = authenticate(request.headers)
+    body = await read_json(request, PostPolicyRequest)
+    rule = upload_rule(body.fileName, body.contentType, body.size)
+    keys = cos_upload_keys(user)
+    now = int(time.time())
+    expires = min(now + settings.get("TENCENT_POST_POLICY_SECONDS"), keys.expired_time)
+    key = new_object_key(user, rule.extension)
+    policy = CosPostPolicy(bucket=keys.target.bucket, key=key, content_type=rule.content_type,
+                           max_bytes=body.size or rule.max_bytes, start=now, expires=expires,
+                           meta={"uid": user})
+    return json_response({
+        "url": keys.target.base_url + "/",
+        "key": key,
+        "expire": policy.expires,
+        "formData": policy.form_fields(keys.secret_id, keys.secret_key, keys.token),
+    })
+
+
+app = create_app([Route("/tencent/cos/post-policy", post_policy, methods=["POST"])])
+handler = main_handler = http_handler(app, function="tencent-cos-post-policy")

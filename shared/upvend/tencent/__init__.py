@@ -1,0 +1,1 @@
+"""Tencent Cloud: VOD upload signatures, COS temporary keys and COS PostObject policies."""
