@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, Response
 from devtools.emulator.config import EmulatorConfig
 from devtools.emulator.delivery import Deliverer
 from devtools.emulator.objects import ObjectStore, StoredObject
+from devtools.emulator.oss_callback import OssCallbackSigner
 from devtools.emulator.service import Service, dispatcher
 from devtools.emulator.wechat import WechatService
 
@@ -89,5 +90,6 @@ def create_emulator(config: EmulatorConfig) -> Emulator:
     emulator = Emulator(config=config, store=ObjectStore(config.objects_dir),
                         deliverer=Deliverer(config.gateway_url))
     emulator.services = [AdminService(emulator), WechatService(config)]
+    emulator.services.insert(0, OssCallbackSigner(config))  # before AdminService, which claims /_emulator/*
     emulator.app = dispatcher(emulator.services)
     return emulator

@@ -28,6 +28,8 @@ def _seconds(raw: str) -> float:
     return value
 
 
+# Declared again here as a secret: the URL may carry the database password.
+settings.declare("DATABASE_URL", secret=True, doc="sqlite:///path, mysql://user:pass@host:port/db, postgresql://...")
 settings.declare("DATABASE_TIMEOUT_SECONDS", _seconds, 3.0,
                  doc="Connect timeout for MySQL/PostgreSQL (callbacks must answer within 5 s).")
 
