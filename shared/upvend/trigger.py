@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from upvend.errors import BadRequest, UpvendError
 from upvend.http.body import parse_model
-from upvend.invocation import bound, decode_event, function_name_of, request_id_of
+from upvend.invocation import invocation
 from upvend.logs import get_logger
 
 log = get_logger("upvend.trigger")
@@ -28,30 +28,22 @@ def trigger_handler(model: type[Model], process: Callable[[Model], dict[str, Any
 
     def handler(event: Any, context: Any) -> dict[str, Any]:
         started = time.perf_counter()
-        parsed: Any = None
-        error: UpvendError | None = None
-        try:
-            parsed = decode_event(event)
-        except UpvendError as exc:
-            error = exc
-        request_id = request_id_of(parsed, context)
-        with bound(request_id, function_name_of(context, function)):
+        with invocation(event, context, function) as call:
+            request_id = call.request_id
             try:
-                if error is not None:
-                    raise error
-                if not isinstance(parsed, dict):
+                if call.error is not None:
+                    raise call.error
+                if not isinstance(call.event, dict):
                     raise BadRequest("The event is not a JSON object.", code="invalid_event")
-                payload = parse_model(model, parsed)
+                summary = process(parse_model(model, call.event))
             except UpvendError as exc:
                 if exc.status >= 500:
+                    log.error("event failed; the platform will retry", extra={"code": exc.code})
                     raise
                 log.warning("rejected event", extra={"code": exc.code, "reason": exc.message})
                 return {"status": "rejected", **exc.to_body(request_id)}
-            try:
-                summary = process(payload)
             except Exception as exc:
-                log.error("event failed; the platform will retry",
-                          extra={"code": getattr(exc, "code", type(exc).__name__)})
+                log.error("event failed; the platform will retry", exc_info=exc)
                 raise
             log.info("event", extra={**summary, "durationMs": round((time.perf_counter() - started) * 1000, 2)})
             return {"status": "ok", "requestId": request_id, **summary}

@@ -212,3 +212,22 @@ def test_listing_is_newest_first_per_owner_with_filters_and_positions(db: Databa
     assert [r.media_id for r in repo.list_owned("o-alice", limit=50, status="deleted")] == ["id2"]
     assert [r.media_id for r in repo.list_owned("o-alice", limit=50, provider="tencent")] == ["id4", "id0"]
     assert repo.list_owned("o-nobody", limit=50) == []
+
+
+def test_widest_ids_and_owners_fit_every_backend(db: Database):
+    repo = MediaRepository(db)
+    media_id, owner = "媒" * 512, "主" * 191
+    assert repo.apply(upload(media_id=media_id, owner=owner, dedupe_key="wide")) is True
+    row = repo.get("aliyun", media_id)
+    assert (row.media_id, row.owner) == (media_id, owner)
+    assert repo.get_owned("aliyun", media_id, owner) == row
+
+
+def test_notices_refuse_ids_no_column_holds_and_drop_foreign_owners():
+    from upvend.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed):
+        upload(media_id="x" * 513)
+    with pytest.raises(ValidationFailed):
+        upload(media_id="")
+    assert upload(owner="o" * 192).owner is None

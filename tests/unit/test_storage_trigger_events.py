@@ -120,3 +120,34 @@ def test_cos_owner_comes_from_the_key_not_the_client_metadata():
     assert n.owner == "o-alice"
     event["Records"][0]["cos"]["cosObject"]["key"] = "/1253970026/testpic/other/o-mallory/x.mp4"
     assert cos_trigger_notices(parse_model(CosTriggerEvent, event)) == ([], 1)
+
+
+def test_trigger_handler_rejects_bad_events_and_raises_server_failures():
+    from upvend.errors import StorageUnavailable
+    from upvend.trigger import trigger_handler
+
+    calls = []
+
+    def process(event):
+        calls.append(event)
+        if event.events[0].oss.bucket.name == "down":
+            raise StorageUnavailable()
+        return {"recorded": 1}
+
+    handler = trigger_handler(OssTriggerEvent, process, function="t")
+    ok = handler(json_bytes(OSS_EVENT), type("Ctx", (), {"request_id": "rid-1"})())
+    assert ok == {"status": "ok", "requestId": "rid-1", "recorded": 1}
+    for bad in (b"not json", b"[]", json_bytes({"events": []})):
+        answer = handler(bad, None)
+        assert answer["status"] == "rejected" and answer["error"]["code"] in ("invalid_event", "validation_error")
+    down = copy.deepcopy(OSS_EVENT)
+    down["events"][0]["oss"]["bucket"]["name"] = "down"
+    with pytest.raises(StorageUnavailable):
+        handler(down, {"request_id": "rid-2"})  # SCF passes a dict
+    assert len(calls) == 2
+
+
+def json_bytes(data) -> bytes:
+    import json
+
+    return json.dumps(data).encode()

@@ -153,10 +153,11 @@ class PostgresDialect(Dialect):
         import psycopg
 
         try:
+            extra = dict(url.options)
+            options = " ".join(filter(None, ["-c timezone=UTC", extra.pop("options", "")]))
             return psycopg.connect(host=url.host or "127.0.0.1", port=url.port or 5432, user=url.user or None,
                                    password=url.password or None, dbname=url.database, autocommit=True,
-                                   connect_timeout=max(1, int(timeout)), options="-c timezone=UTC",
-                                   **url.options)
+                                   connect_timeout=max(1, int(timeout)), options=options, **extra)
         except psycopg.Error as exc:
             raise StorageUnavailable(f"Cannot connect to the database: {type(exc).__name__}.") from None
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from upvend.errors import ValidationFailed
 from upvend.storage.database import Database, Transaction
 
 # "ready" outranks "failed": once any notice says the media is playable it stays so,
@@ -25,6 +26,7 @@ _NO_STATUS_FIELD_RANK = 99
 _DEFAULT_STATUS = "uploaded"
 MERGED_FIELDS = ("title", "size", "mime_type", "media_url", "cover_url", "bucket", "object_key", "region", "etag")
 MAX_DEDUPE_KEY = 255
+MAX_MEDIA_ID, MAX_OWNER = 512, 191  # the narrowest column widths (MySQL)
 
 
 @dataclass
@@ -52,6 +54,10 @@ class MediaNotice:
     def __post_init__(self) -> None:
         if self.status is not None and self.status not in STATUS_RANK:
             raise ValueError(f"unknown status {self.status!r}")
+        if not 0 < len(self.media_id) <= MAX_MEDIA_ID:
+            raise ValidationFailed(f"The media id must be 1 to {MAX_MEDIA_ID} characters.", code="invalid_media_id")
+        if self.owner is not None and len(self.owner) > MAX_OWNER:
+            self.owner = None  # longer than any user id upvend issues: not one of ours
         # Empty strings from payloads mean "not known", never "erase".
         for name in ("owner", *MERGED_FIELDS):
             if getattr(self, name) == "":
