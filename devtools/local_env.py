@@ -16,6 +16,8 @@ from devtools.emulator.config import EmulatorConfig
 from devtools.emulator.tencent.account import DEV_ACCOUNT as TENCENT_DEV
 
 DEV_JWT_SECRET = "dev-only-jwt-secret-never-deploy-0000"
+DEV_VOD_CALLBACK_KEY = "DevOnlyVodCallbackKey0000"
+DEV_TENCENT_VOD_CALLBACK_TOKEN = "dev-only-vod-callback-token-0000"
 
 
 def local_defaults(emulator_url: str, data_dir: Path, emulator: EmulatorConfig) -> dict[str, str]:
@@ -29,6 +31,12 @@ def local_defaults(emulator_url: str, data_dir: Path, emulator: EmulatorConfig) 
         "UPVEND_CORS_ORIGINS": "http://127.0.0.1:8000,http://localhost:8000",
         **aliyun_local_defaults(emulator_url),
         **tencent_defaults(emulator_url),
+        # Completion notices: the emulator signs VOD callbacks with this key and URL, OSS callbacks
+        # with its own RSA key (served under /_emulator/oss/), and pushes Tencent VOD events to the token path.
+        "UPVEND_ALIYUN_VOD_CALLBACK_KEY": DEV_VOD_CALLBACK_KEY,
+        "UPVEND_ALIYUN_VOD_CALLBACK_URL": f"{emulator.gateway_url}/aliyun/vod/callback",
+        "UPVEND_TENCENT_VOD_CALLBACK_TOKEN": DEV_TENCENT_VOD_CALLBACK_TOKEN,
+        "UPVEND_OSS_PUBKEY_URL_PREFIXES": f"{emulator_url}/_emulator/oss/",
     }
 
 

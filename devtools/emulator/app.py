@@ -13,6 +13,7 @@ from devtools.emulator.aliyun import aliyun_services
 from devtools.emulator.config import EmulatorConfig
 from devtools.emulator.delivery import Deliverer
 from devtools.emulator.objects import ObjectStore, StoredObject
+from devtools.emulator.oss_callback import OssCallbackSigner
 from devtools.emulator.service import Service, dispatcher
 from devtools.emulator.wechat import WechatService
 from devtools.emulator.tencent import tencent_services
@@ -90,7 +91,7 @@ def create_emulator(config: EmulatorConfig) -> Emulator:
     emulator = Emulator(config=config, store=ObjectStore(config.objects_dir),
                         deliverer=Deliverer(config.gateway_url))
     # Tencent first: its COS claims requests by Host header before path-style OSS looks at them.
-    emulator.services = [*tencent_services(emulator), *aliyun_services(emulator),
+    emulator.services = [*tencent_services(emulator), *aliyun_services(emulator), OssCallbackSigner(config),
                          AdminService(emulator), WechatService(config)]
     emulator.app = dispatcher(emulator.services)
     return emulator

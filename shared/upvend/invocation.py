@@ -5,9 +5,10 @@ from __future__ import annotations
 import contextlib
 import json
 import uuid
+from dataclasses import dataclass
 from typing import Any, Iterator
 
-from upvend.errors import BadRequest
+from upvend.errors import BadRequest, UpvendError
 from upvend.logs import function_name_var, request_id_var
 
 
@@ -51,3 +52,26 @@ def bound(request_id: str, function: str) -> Iterator[None]:
     finally:
         request_id_var.reset(rid_token)
         function_name_var.reset(fn_token)
+
+
+@dataclass
+class Invocation:
+    """One handler call: the decoded event (None if it did not decode), the decoding error, the request id."""
+
+    event: Any
+    error: UpvendError | None
+    request_id: str
+
+
+@contextlib.contextmanager
+def invocation(event: Any, context: Any, function: str) -> Iterator[Invocation]:
+    """Decode the event and bind request id and function name for the block's log lines."""
+    parsed: Any = None
+    error: UpvendError | None = None
+    try:
+        parsed = decode_event(event)
+    except UpvendError as exc:
+        error = exc
+    request_id = request_id_of(parsed, context)
+    with bound(request_id, function_name_of(context, function)):
+        yield Invocation(parsed, error, request_id)

@@ -16,12 +16,13 @@ from upvend.errors import UpstreamError, UpstreamUnavailable
 USER_AGENT = "upvend/0.1"
 
 
-def get_json(url: str, *, service: str, timeout: float) -> Any:
-    """GET `url` and decode its JSON answer; 502/503 on timeouts, errors and non-JSON."""
-    request = urllib.request.Request(url, headers={"Accept": "application/json", "User-Agent": USER_AGENT})
+def get_bytes(url: str, *, service: str, timeout: float, max_bytes: int = 1024 * 1024,
+              accept: str = "*/*") -> bytes:
+    """GET `url` and return at most `max_bytes` of its body; 502/503 on timeouts and errors."""
+    request = urllib.request.Request(url, headers={"Accept": accept, "User-Agent": USER_AGENT})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http/https only)
-            raw = response.read(1024 * 1024)
+            return response.read(max_bytes)
     except urllib.error.HTTPError as exc:
         if exc.code in (429, 503):
             raise UpstreamUnavailable(f"{service} is busy (HTTP {exc.code}).") from None
@@ -29,6 +30,11 @@ def get_json(url: str, *, service: str, timeout: float) -> Any:
     except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError, OSError):
         raise UpstreamError(f"{service} is unreachable or did not answer within {timeout:g} s.",
                             code="upstream_unreachable") from None
+
+
+def get_json(url: str, *, service: str, timeout: float) -> Any:
+    """GET `url` and decode its JSON answer; 502/503 on timeouts, errors and non-JSON."""
+    raw = get_bytes(url, service=service, timeout=timeout, accept="application/json")
     try:
         return json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError):

@@ -11,7 +11,7 @@ from mangum import Mangum
 
 from upvend.errors import BadRequest, UpvendError
 from upvend.http.events import HTTP_EVENT_HANDLERS, infer_http_event
-from upvend.invocation import bound, decode_event, function_name_of, request_id_of
+from upvend.invocation import invocation
 from upvend.logs import get_logger
 
 log = get_logger("upvend.http")
@@ -37,14 +37,8 @@ def http_handler(app: Any, *, function: str) -> Handler:
 
     def handler(event: Any, context: Any) -> dict[str, Any]:
         started = time.perf_counter()
-        parsed: Any = None
-        error: UpvendError | None = None
-        try:
-            parsed = decode_event(event)
-        except UpvendError as exc:
-            error = exc
-        request_id = request_id_of(parsed, context)
-        with bound(request_id, function_name_of(context, function)):
+        with invocation(event, context, function) as call:
+            parsed, error, request_id = call.event, call.error, call.request_id
             if error is None and infer_http_event(parsed) is None:
                 error = BadRequest("Not an HTTP event this function understands.", code="invalid_event")
             if error is not None:

@@ -8,12 +8,29 @@ from datetime import datetime, timezone
 from typing import Any
 
 from upvend.storage.database import Database, database
+from upvend.storage.notices import STATUS_RANK, MediaNotice, apply_notice, stored_dedupe_key
 
-STATUSES = ("uploading", "uploaded", "processing", "ready", "failed")
+STATUSES = tuple(STATUS_RANK)
+KINDS = ("video", "image", "file")
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso_utc(datetime.now(timezone.utc))
+
+
+def iso_utc(value: datetime) -> str:
+    """`2024-01-02T03:04:05.678Z`: fixed width, so text order is time order."""
+    return value.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _now() -> datetime:
+    now = datetime.now(timezone.utc)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)  # what every backend stores
+
+
+def object_media_id(bucket: str, key: str) -> str:
+    """The media id of an object in OSS or COS: `<bucket>/<key>` (the bucket as its API names it)."""
+    return f"{bucket}/{key}"
 
 
 @dataclass
@@ -37,13 +54,27 @@ class MediaRecord:
     updated_at: str = ""
 
     @classmethod
-    def from_row(cls, row: Any) -> "MediaRecord":
-        data = dict(row)
-        data["extra"] = json.loads(data.get("extra") or "{}")
+    def from_row(cls, row: Any, db: Database | None = None) -> "MediaRecord":
+        data = {k: v for k, v in dict(row).items() if k in _COLUMNS}
+        dialect = (db or database()).dialect
+        data["extra"] = dialect.json_value(data.get("extra"))
+        for name in ("created_at", "updated_at"):
+            data[name] = iso_utc(dialect.time_value(data[name]))
+        if data.get("size") is not None:
+            data["size"] = int(data["size"])
         return cls(**data)
 
 
 _COLUMNS = [f for f in MediaRecord.__dataclass_fields__]
+
+
+@dataclass(frozen=True)
+class ListPosition:
+    """Where a page of a newest-first listing ended: (created_at, provider, media_id) of its last row."""
+
+    created_at: str
+    provider: str
+    media_id: str
 
 
 class MediaRepository:
@@ -52,22 +83,63 @@ class MediaRepository:
     def __init__(self, db: Database | None = None) -> None:
         self.db = db or database()
 
+    def _record(self, rows: list[dict[str, Any]]) -> MediaRecord | None:
+        return MediaRecord.from_row(rows[0], self.db) if rows else None
+
     def create_uploading(self, record: MediaRecord) -> bool:
         """Insert a row in status `uploading`; an existing row is left untouched. True if inserted."""
-        now = utc_now()
+        dialect = self.db.dialect
+        now = _now()
+        created = datetime.fromisoformat(record.created_at.replace("Z", "+00:00")) if record.created_at else now
         values = asdict(record)
-        values.update(status="uploading", created_at=record.created_at or now, updated_at=now,
+        values.update(status="uploading", created_at=dialect.time_param(created), updated_at=dialect.time_param(now),
                       extra=json.dumps(record.extra, ensure_ascii=False, sort_keys=True))
-        placeholders = ", ".join("?" for _ in _COLUMNS)
-        cursor = self.db.execute(
-            f"INSERT INTO media ({', '.join(_COLUMNS)}) VALUES ({placeholders}) "
-            "ON CONFLICT (provider, media_id) DO NOTHING",
+        placeholders = ", ".join(dialect.json_param if c == "extra" else "?" for c in _COLUMNS)
+        return self.db.execute(
+            f"INSERT INTO {{media}} ({', '.join(_COLUMNS)}) VALUES ({placeholders}) "
+            + dialect.conflict_nothing("provider, media_id"),
             tuple(values[c] for c in _COLUMNS),
-        )
-        return cursor.rowcount == 1
+        ) == 1
+
+    def get(self, provider: str, media_id: str) -> MediaRecord | None:
+        """The row, whoever owns it (for notices; callers answering users use get_owned)."""
+        return self._record(self.db.query("SELECT * FROM {media} WHERE provider = ? AND media_id = ?",
+                                          (provider, media_id)))
 
     def get_owned(self, provider: str, media_id: str, owner: str) -> MediaRecord | None:
         """The row if it exists and belongs to `owner`; None otherwise (callers answer 404)."""
-        row = self.db.execute("SELECT * FROM media WHERE provider = ? AND media_id = ? AND owner = ?",
-                              (provider, media_id, owner)).fetchone()
-        return MediaRecord.from_row(row) if row else None
+        return self._record(self.db.query("SELECT * FROM {media} WHERE provider = ? AND media_id = ? AND owner = ?",
+                                          (provider, media_id, owner)))
+
+    def list_owned(self, owner: str, *, limit: int, after: ListPosition | None = None,
+                   status: str | None = None, provider: str | None = None) -> list[MediaRecord]:
+        """`owner`'s rows, newest first, starting after `after`; deleted rows only when asked for."""
+        where, params = ["owner = ?"], [owner]
+        if status is not None:
+            where.append("status = ?")
+            params.append(status)
+        else:
+            where.append("status <> 'deleted'")
+        if provider is not None:
+            where.append("provider = ?")
+            params.append(provider)
+        if after is not None:
+            created = self.db.dialect.time_param(datetime.fromisoformat(after.created_at.replace("Z", "+00:00")))
+            where.append("(created_at < ? OR (created_at = ? AND (provider < ? OR (provider = ? AND media_id < ?))))")
+            params += [created, created, after.provider, after.provider, after.media_id]
+        rows = self.db.query(f"SELECT * FROM {{media}} WHERE {' AND '.join(where)} "
+                             "ORDER BY created_at DESC, provider DESC, media_id DESC LIMIT ?", [*params, limit])
+        return [MediaRecord.from_row(row, self.db) for row in rows]
+
+    def apply(self, notice: MediaNotice) -> bool:
+        """Record a completion notice and apply it; False when it was a redelivery (nothing changed)."""
+        return apply_notice(self.db, notice, _now())
+
+    def event_count(self, dedupe_key: str | None = None) -> int:
+        """How many notices are recorded (all, or under one dedupe key)."""
+        if dedupe_key is None:
+            rows = self.db.query("SELECT COUNT(*) AS n FROM {events}")
+        else:
+            rows = self.db.query("SELECT COUNT(*) AS n FROM {events} WHERE dedupe_key = ?",
+                                 (stored_dedupe_key(dedupe_key),))
+        return int(rows[0]["n"])

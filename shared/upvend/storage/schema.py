@@ -1,63 +1,130 @@
-"""Schema creation and upgrades, idempotent, with the applied version recorded."""
+"""Schema creation and upgrades per dialect, idempotent, with the applied version recorded.
+
+Each migration lists its statements for every dialect. Migrations run under a
+lock (SQLite write lock, PostgreSQL advisory lock, MySQL named lock), so cold
+starts racing each other apply each version exactly once.
+"""
 
 from __future__ import annotations
 
-import sqlite3
+import contextlib
+import zlib
 from datetime import datetime, timezone
+from typing import Any, Iterator
 
-MIGRATIONS: list[tuple[int, list[str]]] = [
-    (1, [
-        """CREATE TABLE IF NOT EXISTS media (
-            provider TEXT NOT NULL,
-            media_id TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            owner TEXT,
-            title TEXT,
-            status TEXT NOT NULL,
-            size INTEGER,
-            mime_type TEXT,
-            media_url TEXT,
-            cover_url TEXT,
-            bucket TEXT,
-            object_key TEXT,
-            region TEXT,
-            etag TEXT,
-            extra TEXT NOT NULL DEFAULT '{}',
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            PRIMARY KEY (provider, media_id)
-        )""",
-        "CREATE INDEX IF NOT EXISTS media_owner_created ON media (owner, created_at)",
-        """CREATE TABLE IF NOT EXISTS events (
-            dedupe_key TEXT PRIMARY KEY,
-            provider TEXT NOT NULL,
-            media_id TEXT,
-            event_type TEXT NOT NULL,
-            received_at TEXT NOT NULL
-        )""",
-    ]),
+from upvend.errors import StorageUnavailable
+
+# MySQL: binary collation, so ids and owners compare exactly (the default collations ignore case).
+_MYSQL_TABLE = "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
+
+_TYPES = {
+    #            short id        long id          text         big int   json                        time
+    "sqlite": ("TEXT", "TEXT", "TEXT", "INTEGER", "TEXT NOT NULL DEFAULT '{}'", "TEXT"),
+    "mysql": ("VARCHAR(64)", "VARCHAR(512)", "TEXT", "BIGINT", "JSON NOT NULL", "DATETIME(3)"),
+    "postgresql": ("TEXT", "TEXT", "TEXT", "BIGINT", "JSONB NOT NULL DEFAULT '{}'::jsonb", "TIMESTAMPTZ(3)"),
+}
+
+
+def _version_1(dialect: str) -> list[str]:
+    short, long_id, text, bigint, json_type, time = _TYPES[dialect]
+    owner = "VARCHAR(191)" if dialect == "mysql" else text
+    dedupe = "VARCHAR(255)" if dialect == "mysql" else text
+    tail = f") {_MYSQL_TABLE}" if dialect == "mysql" else ")"
+    index = "INDEX {media}_owner_created (owner, created_at)"
+    media = f"""CREATE TABLE IF NOT EXISTS {{media}} (
+            provider {short} NOT NULL,
+            media_id {long_id} NOT NULL,
+            kind {short} NOT NULL,
+            owner {owner},
+            title {text},
+            status {short} NOT NULL,
+            size {bigint},
+            mime_type {short if dialect != "mysql" else "VARCHAR(255)"},
+            media_url {text},
+            cover_url {text},
+            bucket {short if dialect != "mysql" else "VARCHAR(255)"},
+            object_key {text},
+            region {short},
+            etag {short if dialect != "mysql" else "VARCHAR(255)"},
+            extra {json_type},
+            created_at {time} NOT NULL,
+            updated_at {time} NOT NULL,
+            PRIMARY KEY (provider, media_id){"," + index if dialect == "mysql" else ""}
+        {tail}"""
+    events = f"""CREATE TABLE IF NOT EXISTS {{events}} (
+            dedupe_key {dedupe} PRIMARY KEY,
+            provider {short} NOT NULL,
+            media_id {long_id},
+            event_type {short if dialect != "mysql" else "VARCHAR(128)"} NOT NULL,
+            received_at {time} NOT NULL
+        {tail}"""
+    statements = [media, events]
+    if dialect != "mysql":
+        statements.insert(1, "CREATE INDEX IF NOT EXISTS {media}_owner_created ON {media} (owner, created_at)")
+    return statements
+
+
+MIGRATIONS: list[tuple[int, Any]] = [
+    (1, _version_1),
 ]
+LATEST = MIGRATIONS[-1][0]
+
+_VERSION_TABLE = ("CREATE TABLE IF NOT EXISTS {schema_version} "
+                  "(version INTEGER PRIMARY KEY, applied_at VARCHAR(40) NOT NULL)")
 
 
-def ensure_schema(conn: sqlite3.Connection) -> int:
-    """Apply every migration newer than the recorded version; returns the version."""
-    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
-    current = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
-    for version, statements in MIGRATIONS:
-        if version <= current:
-            continue
-        conn.execute("BEGIN IMMEDIATE")
+@contextlib.contextmanager
+def _migration_lock(db: Any, tx: Any) -> Iterator[None]:
+    """Hold the database-wide lock for schema changes while the block runs."""
+    name = db.dialect.name
+    if name == "mysql":
+        lock = f"upvend-schema-{db.tables['media']}"
+        if tx.query("SELECT GET_LOCK(?, 10) AS got", (lock,))[0]["got"] != 1:
+            raise StorageUnavailable("Timed out waiting for the schema lock.")
         try:
-            if conn.execute("SELECT 1 FROM schema_version WHERE version = ?", (version,)).fetchone():
-                conn.execute("ROLLBACK")
-                continue
-            for statement in statements:
-                conn.execute(statement)
-            conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
-                         (version, datetime.now(timezone.utc).isoformat()))
-            conn.execute("COMMIT")
-        except Exception:
-            conn.execute("ROLLBACK")
+            yield
+        finally:
+            tx.query("SELECT RELEASE_LOCK(?) AS released", (lock,))
+        return
+    tx.execute(db.dialect.begin)
+    try:
+        if name == "postgresql":
+            tx.query("SELECT pg_advisory_xact_lock(?) AS locked", (zlib.crc32(db.tables["media"].encode()),))
+        yield
+        tx.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(Exception):
+            tx.execute("ROLLBACK")
+        raise
+
+
+def current_version(db: Any, tx: Any) -> int:
+    """The recorded schema version (0 when nothing was ever applied)."""
+    try:
+        return int(tx.query("SELECT COALESCE(MAX(version), 0) AS v FROM {schema_version}")[0]["v"])
+    except Exception as exc:
+        if db.dialect.is_unavailable(exc) and "no such table" not in str(exc):
             raise
-        current = version
+        return 0
+
+
+def ensure_schema(db: Any, conn: Any) -> int:
+    """Apply every migration newer than the recorded version; returns the version."""
+    from upvend.storage.database import Transaction
+
+    tx = Transaction(db, conn)
+    if current_version(db, tx) >= LATEST:
+        return LATEST
+    with _migration_lock(db, tx):
+        tx.execute(_VERSION_TABLE)
+        current = current_version(db, tx)
+        for version, statements in MIGRATIONS:
+            if version <= current:
+                continue
+            for statement in statements(db.dialect.name):
+                tx.execute(statement)
+            tx.execute("INSERT INTO {schema_version} (version, applied_at) VALUES (?, ?) "
+                       + db.dialect.conflict_nothing("version"),
+                       (version, datetime.now(timezone.utc).isoformat(timespec="seconds")))
+            current = version
     return current

@@ -1,0 +1,37 @@
+"""POST /aliyun/oss/callback: OSS upload callbacks (PostObject / PutObject `callback`) into the media table.
+
+OSS waits 5 s and does not retry; our JSON answer (the media record) goes back to
+the uploader, and any other answer gives the uploader 203 CallbackFailed while
+the object stays stored. Configure the callback URL without a query string: the
+FC HTTP event keeps no raw query, so a signed query could not be rebuilt.
+"""
+
+from starlette.requests import Request
+from starlette.routing import Route
+
+from upvend.http import create_app, http_handler, json_response
+from upvend.http.body import MAX_JSON_BYTES
+from upvend.errors import PayloadTooLarge
+from upvend.logs import get_logger
+from upvend.media_api import record_json
+from upvend.notices.oss_callback import oss_notice, parse_callback_body, verify_oss_callback
+from upvend.storage.media import MediaRepository
+
+log = get_logger("upvend.oss_callback")
+
+
+async def oss_callback(request: Request):
+    body = await request.body()
+    if len(body) > MAX_JSON_BYTES:
+        raise PayloadTooLarge("The callback body is too large.")
+    raw_path = (request.scope.get("raw_path") or request.scope["path"].encode()).decode("latin-1")
+    verify_oss_callback(request.headers, raw_path, request.scope.get("query_string", b"").decode("latin-1"), body)
+    notice = oss_notice(parse_callback_body(body, request.headers.get("content-type", "")))
+    repo = MediaRepository()
+    applied = repo.apply(notice)
+    log.info("callback recorded" if applied else "duplicate callback", extra={"mediaId": notice.media_id})
+    return json_response(record_json(repo.get(notice.provider, notice.media_id)))
+
+
+app = create_app([Route("/aliyun/oss/callback", oss_callback, methods=["POST"])])
+handler = http_handler(app, function="aliyun-oss-callback")

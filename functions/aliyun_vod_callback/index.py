@@ -1,0 +1,34 @@
+"""POST /aliyun/vod/callback: Aliyun VOD event notifications (HTTP callback mode) into the media table.
+
+VOD counts a 200 within 5 s as delivered and otherwise retries twice, 1 s apart:
+the signature is checked first, the write is one short transaction, and a
+storage failure answers 503 so the retry can succeed.
+"""
+
+from starlette.requests import Request
+from starlette.routing import Route
+
+from upvend.http import create_app, http_handler, json_response, read_json
+from upvend.logs import get_logger
+from upvend.notices.aliyun_vod import VodEnvelope, parse_vod_event, verify_vod_callback, vod_notice
+from upvend.storage.media import MediaRepository
+
+log = get_logger("upvend.vod_callback")
+
+
+async def vod_callback(request: Request):
+    verify_vod_callback(request.headers)
+    envelope = await read_json(request, VodEnvelope)
+    event = parse_vod_event(envelope)
+    notice = vod_notice(event) if event is not None else None
+    if notice is None:
+        log.info("event acknowledged, not recorded", extra={"eventType": envelope.EventType})
+        return json_response({"status": "ignored"})
+    applied = MediaRepository().apply(notice)
+    log.info("event recorded" if applied else "duplicate event",
+             extra={"eventType": notice.event_type, "mediaId": notice.media_id})
+    return json_response({"status": "recorded" if applied else "duplicate"})
+
+
+app = create_app([Route("/aliyun/vod/callback", vod_callback, methods=["POST"])])
+handler = http_handler(app, function="aliyun-vod-callback")

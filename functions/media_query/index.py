@@ -1,0 +1,59 @@
+"""GET /media and GET /media/{id}: the caller's own media, newest first, with an opaque cursor."""
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.requests import Request
+from starlette.routing import Route
+
+from upvend.auth import authenticate
+from upvend.errors import NotFound, ValidationFailed
+from upvend.http import create_app, http_handler, json_response, parse_model
+from upvend.media_api import decode_cursor, encode_cursor, parse_public_id, record_json
+from upvend.storage.media import STATUSES, ListPosition, MediaRepository
+
+Status = Literal[STATUSES]  # type: ignore[valid-type]
+
+
+class MediaListQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    limit: Annotated[int, Field(ge=1, le=100)] = 20
+    cursor: Annotated[str, Field(min_length=1, max_length=2048)] | None = None
+    status: Status | None = None
+    provider: Literal["aliyun", "tencent"] | None = None
+
+
+def _query(request: Request) -> MediaListQuery:
+    items = request.query_params.multi_items()
+    names = [name for name, _ in items]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValidationFailed(f"Repeated query parameter(s): {', '.join(repeated)}.",
+                               details=[{"field": n, "message": "given more than once"} for n in repeated])
+    return parse_model(MediaListQuery, dict(items))
+
+
+async def list_media(request: Request):
+    owner = authenticate(request.headers)
+    query = _query(request)
+    after = decode_cursor(query.cursor) if query.cursor else None
+    rows = MediaRepository().list_owned(owner, limit=query.limit + 1, after=after, status=query.status,
+                                        provider=query.provider)
+    page = rows[:query.limit]
+    more = len(rows) > query.limit
+    cursor = encode_cursor(ListPosition(page[-1].created_at, page[-1].provider, page[-1].media_id)) if more else None
+    return json_response({"items": [record_json(r) for r in page], "nextCursor": cursor})
+
+
+async def get_media(request: Request):
+    owner = authenticate(request.headers)
+    ids = parse_public_id(request.path_params["id"])
+    record = MediaRepository().get_owned(ids[0], ids[1], owner) if ids else None
+    if record is None:
+        raise NotFound("No such media.")
+    return json_response(record_json(record))
+
+
+app = create_app([Route("/media", list_media, methods=["GET"]), Route("/media/{id}", get_media, methods=["GET"])])
+handler = main_handler = http_handler(app, function="media-query")

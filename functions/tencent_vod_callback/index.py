@@ -1,0 +1,32 @@
+"""POST /tencent/vod/callback/{token}: Tencent VOD push events (v3.0 JSON) into the media table.
+
+VOD signs nothing in push mode, so the URL carries a secret token (compared in
+constant time; a wrong one answers 404 like any unknown path). Pull mode, which
+is authenticated, applies the same events through the same mapping.
+"""
+
+from starlette.requests import Request
+from starlette.routing import Route
+
+from upvend.http import create_app, http_handler, json_response, read_json
+from upvend.logs import get_logger
+from upvend.notices.recording import record_notices
+from upvend.notices.tencent_vod import VodEventContent, verify_path_token, vod_notices
+
+log = get_logger("upvend.tencent_vod_callback")
+
+
+async def vod_callback(request: Request):
+    verify_path_token(request.path_params["token"])
+    content = await read_json(request, VodEventContent)
+    notices = vod_notices(content)
+    if not notices:
+        log.info("event acknowledged, not recorded", extra={"eventType": content.EventType})
+        return json_response({"code": 0, "status": "ignored"})
+    summary = record_notices(notices)
+    log.info("event processed", extra={"eventType": content.EventType, **summary})
+    return json_response({"code": 0, "status": "recorded" if summary["recorded"] else "duplicate"})
+
+
+app = create_app([Route("/tencent/vod/callback/{token}", vod_callback, methods=["POST"])])
+main_handler = http_handler(app, function="tencent-vod-callback")

@@ -1,0 +1,87 @@
+"""How media rows look to clients: public ids, page cursors and the JSON shape of a record.
+
+A public id is the base64url of `provider:media_id`, so object-storage ids
+(`bucket/key`, with slashes) fit in one path segment and ids never clash
+between clouds. A cursor is the base64url of the last row's position; both are
+opaque to clients.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import datetime
+from typing import Any
+
+from upvend.errors import ValidationFailed
+from upvend.storage.media import ListPosition, MediaRecord
+
+PROVIDERS = ("aliyun", "tencent")
+
+
+def _b64(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+def _unb64(token: str) -> str:
+    if not token or len(token) > 2048 or not token.replace("-", "").replace("_", "").isalnum():
+        raise ValueError("not base64url")
+    try:
+        return base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise ValueError("not base64url") from None
+
+
+def public_id(provider: str, media_id: str) -> str:
+    """The id clients use in /media/{id}."""
+    return _b64(f"{provider}:{media_id}")
+
+
+def parse_public_id(token: str) -> tuple[str, str] | None:
+    """(provider, media_id) for a public id; None when it cannot be one (callers answer 404)."""
+    try:
+        provider, _, media_id = _unb64(token).partition(":")
+    except ValueError:
+        return None
+    return (provider, media_id) if provider in PROVIDERS and media_id else None
+
+
+def encode_cursor(position: ListPosition) -> str:
+    return _b64(json.dumps([position.created_at, position.provider, position.media_id], separators=(",", ":")))
+
+
+def decode_cursor(token: str) -> ListPosition:
+    """The position a cursor names; ValidationFailed (400) for anything that is not one of ours."""
+    try:
+        created_at, provider, media_id = json.loads(_unb64(token))
+        if not all(isinstance(v, str) and v for v in (created_at, provider, media_id)):
+            raise ValueError("empty part")
+        datetime.fromisoformat(created_at.replace("Z", "+00:00"))
+    except (ValueError, TypeError):
+        raise ValidationFailed("cursor is not a cursor this API issued.", code="invalid_cursor",
+                               details=[{"field": "cursor", "message": "invalid cursor"}]) from None
+    return ListPosition(created_at, provider, media_id)
+
+
+def record_json(record: MediaRecord) -> dict[str, Any]:
+    """A media row as clients see it (the owner is always the caller, so it is left out)."""
+    return {
+        "id": public_id(record.provider, record.media_id),
+        "provider": record.provider,
+        "mediaId": record.media_id,
+        "kind": record.kind,
+        "status": record.status,
+        "title": record.title,
+        "size": record.size,
+        "mimeType": record.mime_type,
+        "mediaUrl": record.media_url,
+        "coverUrl": record.cover_url,
+        "bucket": record.bucket,
+        "objectKey": record.object_key,
+        "region": record.region,
+        "etag": record.etag,
+        "extra": record.extra,
+        "createdAt": record.created_at,
+        "updatedAt": record.updated_at,
+    }

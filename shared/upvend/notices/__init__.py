@@ -1,0 +1,1 @@
+"""Completion notices from both clouds, verified and mapped to media-table changes (plain data)."""

@@ -1,0 +1,21 @@
+"""Applying a batch of notices (one trigger event, one pull) and summing up what happened."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from upvend.storage.media import MediaRepository
+from upvend.storage.notices import MediaNotice
+
+
+def record_notices(notices: Iterable[MediaNotice], skipped: int = 0,
+                   repo: MediaRepository | None = None) -> dict[str, int]:
+    """Apply each notice in its own transaction; StorageUnavailable propagates (the sender retries)."""
+    repo = repo or MediaRepository()
+    recorded = duplicates = 0
+    for notice in notices:
+        if repo.apply(notice):
+            recorded += 1
+        else:
+            duplicates += 1
+    return {"recorded": recorded, "duplicates": duplicates, "skipped": skipped}

@@ -1,0 +1,140 @@
+"""OSS (FC) and COS (SCF) object-created trigger events, and the media rows they complete.
+
+Delivery is asynchronous and at least once, so each object version has one
+dedupe key (bucket + key + ETag, or what the event offers instead). Only objects
+under the upload prefix are recorded; the owner is read from the key, which the
+server chose, never from client-set metadata.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from upvend.logs import get_logger
+from upvend.notices.object_keys import kind_of, upload_key
+from upvend.storage.media import object_media_id
+from upvend.storage.notices import MediaNotice
+
+log = get_logger("upvend.storage_triggers")
+
+
+class _Lenient(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+
+class OssBucket(_Lenient):
+    name: str = Field(min_length=1)
+
+
+class OssObject(_Lenient):
+    key: str = Field(min_length=1)
+    size: int | None = None
+    etag: str | None = Field(None, alias="eTag")
+
+
+class OssInfo(_Lenient):
+    bucket: OssBucket
+    object: OssObject
+
+
+class OssEventRecord(_Lenient):
+    eventName: str
+    eventTime: str | None = None
+    region: str | None = None
+    oss: OssInfo
+
+
+class OssTriggerEvent(_Lenient):
+    """FC's OSS trigger event: `{"events": [...]}`."""
+
+    events: list[OssEventRecord] = Field(min_length=1)
+
+
+def oss_trigger_notices(event: OssTriggerEvent) -> tuple[list[MediaNotice], int]:
+    """Notices for the created objects under the upload prefix, and how many records were skipped."""
+    notices, skipped = [], 0
+    for record in event.events:
+        bucket, obj = record.oss.bucket.name, record.oss.object
+        issued = upload_key(obj.key)
+        if not record.eventName.startswith("ObjectCreated:") or issued is None:
+            skipped += 1
+            continue
+        etag = (obj.etag or "").strip('"').upper() or None
+        notices.append(MediaNotice(
+            dedupe_key=f"aliyun-oss:{record.eventName}:{bucket}/{issued.key}:{etag or obj.size}",
+            event_type=record.eventName, provider="aliyun", media_id=object_media_id(bucket, issued.key),
+            kind=kind_of(None, issued.key), status="ready", owner=issued.owner, size=obj.size, bucket=bucket,
+            object_key=issued.key, region=record.region, etag=etag,
+        ))
+    return notices, skipped
+
+
+class CosBucket(_Lenient):
+    name: str = Field(min_length=1)
+    appid: str = Field(min_length=1)
+    region: str | None = None
+
+
+class CosObject(_Lenient):
+    key: str = Field(min_length=1)
+    url: str | None = None
+    size: int | None = None
+    meta: dict[str, Any] = Field(default_factory=dict)
+
+
+class CosInfo(_Lenient):
+    cosBucket: CosBucket
+    cosObject: CosObject
+
+
+class CosEventInfo(_Lenient):
+    eventName: str
+
+
+class CosEventRecord(_Lenient):
+    cos: CosInfo
+    event: CosEventInfo
+
+
+class CosTriggerEvent(_Lenient):
+    """SCF's COS trigger event: `{"Records": [...]}`."""
+
+    Records: list[CosEventRecord] = Field(min_length=1)
+
+
+def _meta(meta: dict[str, Any], name: str) -> str | None:
+    value = next((v for k, v in meta.items() if k.lower() == name), None)
+    return str(value) if value not in (None, "") else None
+
+
+def cos_object_key(reported: str, appid: str, bucket: str) -> str:
+    """The object key without the `/<appid>/<bucket>/` the event puts in front of it."""
+    prefix = f"/{appid}/{bucket}/"
+    return reported[len(prefix):] if reported.startswith(prefix) else reported.lstrip("/")
+
+
+def cos_trigger_notices(event: CosTriggerEvent) -> tuple[list[MediaNotice], int]:
+    """Notices for the created objects under the upload prefix, and how many records were skipped."""
+    notices, skipped = [], 0
+    for record in event.Records:
+        cb, obj = record.cos.cosBucket, record.cos.cosObject
+        issued = upload_key(cos_object_key(obj.key, cb.appid, cb.name))
+        if not record.event.eventName.startswith("cos:ObjectCreated:") or issued is None:
+            skipped += 1
+            continue
+        claimed = _meta(obj.meta, "x-cos-meta-uid")
+        if claimed is not None and claimed != issued.owner:
+            log.warning("x-cos-meta-uid differs from the key's owner; the key wins", extra={"key": issued.key})
+        bucket = f"{cb.name}-{cb.appid}"  # the full name the COS API uses
+        etag = (_meta(obj.meta, "etag") or "").strip('"') or None
+        version = etag or _meta(obj.meta, "x-cos-request-id") or str(obj.size)
+        mime = _meta(obj.meta, "content-type")
+        notices.append(MediaNotice(
+            dedupe_key=f"tencent-cos:{record.event.eventName}:{bucket}/{issued.key}:{version}",
+            event_type=record.event.eventName, provider="tencent", media_id=object_media_id(bucket, issued.key),
+            kind=kind_of(mime, issued.key), status="ready", owner=issued.owner, size=obj.size, mime_type=mime,
+            media_url=obj.url, bucket=bucket, object_key=issued.key, region=cb.region, etag=etag,
+        ))
+    return notices, skipped

@@ -1,0 +1,157 @@
+"""Tencent VOD v3.0 events (NewFileUpload, ProcedureStateChanged, FileDeleted) → media-row changes.
+
+The same mapping serves the push callback and the pull mode (PullEvents hands out
+the same EventContent objects, plus an EventHandle). Push bodies are not signed;
+the callback route is protected by a secret path token instead.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from upvend import settings
+from upvend.errors import NotFound
+from upvend.notices.object_keys import kind_of
+from upvend.storage.notices import MediaNotice
+
+
+def _token(raw: str) -> str:
+    if len(raw) < 24 or not raw.replace("-", "").replace("_", "").isalnum():
+        raise ValueError("must be at least 24 characters of letters, digits, '-' and '_'")
+    return raw
+
+
+settings.declare("TENCENT_VOD_CALLBACK_TOKEN", _token, secret=True,
+                 doc="Secret path segment of the VOD push callback URL (/tencent/vod/callback/<token>).")
+
+PROVIDER = "tencent"
+
+
+def verify_path_token(token: str) -> None:
+    """Raise NotFound (as for any unknown path) unless `token` is the configured one."""
+    expected = settings.get("TENCENT_VOD_CALLBACK_TOKEN")
+    if not hmac.compare_digest(token.encode("utf-8"), expected.encode("utf-8")):
+        raise NotFound("No such resource.")
+
+
+class _Lenient(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class VodSourceInfo(_Lenient):
+    SourceType: str | None = None
+    SourceContext: str | None = None
+
+
+class VodMediaBasicInfo(_Lenient):
+    Name: str | None = None
+    Type: str | None = None
+    MediaUrl: str | None = None
+    CoverUrl: str | None = None
+    StorageRegion: str | None = None
+    SourceInfo: VodSourceInfo = Field(default_factory=VodSourceInfo)
+
+
+class VodFileUploadEvent(_Lenient):
+    FileId: str = Field(min_length=1)
+    MediaBasicInfo: VodMediaBasicInfo = Field(default_factory=VodMediaBasicInfo)
+    ProcedureTaskId: str | None = None
+    MetaData: dict[str, Any] = Field(default_factory=dict)
+
+
+class VodProcedureStateChangeEvent(_Lenient):
+    TaskId: str = Field(min_length=1)
+    Status: str
+    ErrCode: int = 0
+    FileId: str = Field(min_length=1)
+    FileUrl: str | None = None
+    MediaProcessResultSet: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class VodDeleteResult(_Lenient):
+    FileId: str
+    DeleteParts: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class VodFileDeleteEvent(_Lenient):
+    FileIdSet: list[str] = Field(default_factory=list)
+    FileDeleteResultInfo: list[VodDeleteResult] = Field(default_factory=list)
+
+
+class VodEventContent(_Lenient):
+    """One EventContent (push body, or one element of PullEvents' EventSet)."""
+
+    EventType: str | None = None
+    EventHandle: str | None = None
+    FileUploadEvent: VodFileUploadEvent | None = None
+    ProcedureStateChangeEvent: VodProcedureStateChangeEvent | None = None
+    FileDeleteEvent: VodFileDeleteEvent | None = None
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _upload(event: VodFileUploadEvent) -> MediaNotice:
+    info, meta = event.MediaBasicInfo, event.MetaData
+    extra = {k: meta.get(v) for k, v in (("width", "Width"), ("height", "Height"), ("duration", "Duration"),
+                                         ("container", "Container"))}
+    extra["type"] = info.Type
+    return MediaNotice(
+        dedupe_key=f"tencent-vod:NewFileUpload:{event.FileId}", event_type="NewFileUpload", provider=PROVIDER,
+        media_id=event.FileId, kind=kind_of(None, f"x.{info.Type or ''}") if info.Type else "video",
+        # With a task flow attached, VOD is still processing; without one the file is final.
+        status="processing" if event.ProcedureTaskId else "ready",
+        owner=info.SourceInfo.SourceContext, title=info.Name, size=_int(meta.get("Size")), media_url=info.MediaUrl,
+        cover_url=info.CoverUrl, region=info.StorageRegion, extra=extra,
+    )
+
+
+def _procedure(event: VodProcedureStateChangeEvent) -> MediaNotice:
+    finished = event.Status.upper() == "FINISH"
+    status = ("ready" if event.ErrCode == 0 else "failed") if finished else "processing"
+    outputs: dict[str, Any] = {}
+    for result in event.MediaProcessResultSet:
+        task = result.get("TranscodeTask") or {}
+        url = (task.get("Output") or {}).get("Url")
+        if result.get("Type") == "Transcode" and url:
+            outputs[str((task.get("Input") or {}).get("Definition", ""))] = url
+    extra: dict[str, Any] = {"procedureTaskId": event.TaskId}
+    if outputs:
+        extra["transcodes"] = outputs
+    return MediaNotice(
+        dedupe_key=f"tencent-vod:ProcedureStateChanged:{event.TaskId}:{event.Status}:{event.ErrCode}",
+        event_type="ProcedureStateChanged", provider=PROVIDER, media_id=event.FileId, kind="video",
+        status=status, media_url=event.FileUrl, extra=extra,
+    )
+
+
+def _deleted(event: VodFileDeleteEvent) -> list[MediaNotice]:
+    parts = {r.FileId: [str(p.get("Type")) for p in r.DeleteParts] for r in event.FileDeleteResultInfo}
+    notices = []
+    for file_id in dict.fromkeys(event.FileIdSet + list(parts)):
+        # Listed parts mean only those were removed (e.g. transcodes); none listed means the whole media.
+        removed = parts.get(file_id) or []
+        notices.append(MediaNotice(
+            dedupe_key=f"tencent-vod:FileDeleted:{file_id}:{','.join(sorted(removed))}", event_type="FileDeleted",
+            provider=PROVIDER, media_id=file_id, kind="file", status=None if removed else "deleted",
+            extra={"deletedParts": sorted(removed)} if removed else {},
+        ))
+    return notices
+
+
+def vod_notices(content: VodEventContent) -> list[MediaNotice]:
+    """The media-row changes one event makes (none for event types upvend does not record)."""
+    if content.EventType == "NewFileUpload" and content.FileUploadEvent:
+        return [_upload(content.FileUploadEvent)]
+    if content.EventType == "ProcedureStateChanged" and content.ProcedureStateChangeEvent:
+        return [_procedure(content.ProcedureStateChangeEvent)]
+    if content.EventType == "FileDeleted" and content.FileDeleteEvent:
+        return _deleted(content.FileDeleteEvent)
+    return []

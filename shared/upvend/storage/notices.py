@@ -1,0 +1,134 @@
+"""Applying a completion notice to the media table: idempotent, monotonic, one transaction.
+
+The event row (unique dedupe key) and the media upsert commit together; a notice
+whose key is already recorded changes nothing. The upsert is one statement whose
+CASE expressions compare status ranks inside the database, so no read-then-write
+race exists: an older status never replaces a newer one, and fields an older
+notice carries only fill gaps (COALESCE) instead of overwriting newer values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from upvend.errors import ValidationFailed
+from upvend.storage.database import Database, Transaction
+
+# "ready" outranks "failed": once any notice says the media is playable it stays so,
+# and a later failed re-processing does not hide it. "deleted" is final.
+STATUS_RANK = {"uploading": 0, "uploaded": 1, "processing": 2, "failed": 3, "ready": 4, "deleted": 5}
+# A notice that sets no status (e.g. a snapshot) is the newest word on the fields it carries.
+_NO_STATUS_FIELD_RANK = 99
+_DEFAULT_STATUS = "uploaded"
+MERGED_FIELDS = ("title", "size", "mime_type", "media_url", "cover_url", "bucket", "object_key", "region", "etag")
+MAX_DEDUPE_KEY = 255
+MAX_MEDIA_ID, MAX_OWNER = 512, 191  # the narrowest column widths (MySQL)
+
+
+@dataclass
+class MediaNotice:
+    """What one accepted notice says about one media row, and the key that makes it unique."""
+
+    dedupe_key: str
+    event_type: str
+    provider: str
+    media_id: str
+    kind: str
+    status: str | None = None
+    owner: str | None = None
+    title: str | None = None
+    size: int | None = None
+    mime_type: str | None = None
+    media_url: str | None = None
+    cover_url: str | None = None
+    bucket: str | None = None
+    object_key: str | None = None
+    region: str | None = None
+    etag: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.status is not None and self.status not in STATUS_RANK:
+            raise ValueError(f"unknown status {self.status!r}")
+        if not 0 < len(self.media_id) <= MAX_MEDIA_ID:
+            raise ValidationFailed(f"The media id must be 1 to {MAX_MEDIA_ID} characters.", code="invalid_media_id")
+        if self.owner is not None and len(self.owner) > MAX_OWNER:
+            self.owner = None  # longer than any user id upvend issues: not one of ours
+        # Empty strings from payloads mean "not known", never "erase".
+        for name in ("owner", *MERGED_FIELDS):
+            if getattr(self, name) == "":
+                setattr(self, name, None)
+        self.extra = {k: v for k, v in self.extra.items() if v is not None}
+
+
+def stored_dedupe_key(key: str) -> str:
+    """Keys longer than the column hold are stored as their SHA-256."""
+    if len(key) <= MAX_DEDUPE_KEY:
+        return key
+    return "sha256:" + hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _rank_sql(column: str) -> str:
+    whens = " ".join(f"WHEN '{status}' THEN {rank}" for status, rank in STATUS_RANK.items())
+    return f"(CASE {column} {whens} ELSE 0 END)"
+
+
+def _upsert(db: Database, notice: MediaNotice, now: Any) -> tuple[str, list[Any]]:
+    """The single INSERT ... ON CONFLICT/ON DUPLICATE KEY statement for `notice`."""
+    d = db.dialect
+    table = db.tables["media"]
+    values: dict[str, Any] = {
+        "provider": notice.provider, "media_id": notice.media_id, "kind": notice.kind, "owner": notice.owner,
+        **{name: getattr(notice, name) for name in MERGED_FIELDS},
+        "status": notice.status or _DEFAULT_STATUS,
+        "extra": json.dumps(notice.extra, ensure_ascii=False, sort_keys=True),
+        "created_at": now, "updated_at": now,
+    }
+    columns = list(values)
+    placeholders = ", ".join(d.json_param if c == "extra" else "?" for c in columns)
+    params: list[Any] = [values[c] for c in columns]
+
+    field_rank = STATUS_RANK[notice.status] if notice.status else _NO_STATUS_FIELD_RANK
+    old_rank = _rank_sql(f"{table}.status")
+    newer = f"? >= {old_rank}"
+    sets: list[str] = [f"owner = COALESCE({table}.owner, {d.incoming(table, 'owner')})"]
+    for name in MERGED_FIELDS:
+        incoming, current = d.incoming(table, name), f"{table}.{name}"
+        sets.append(f"{name} = CASE WHEN {newer} THEN COALESCE({incoming}, {current}) "
+                    f"ELSE COALESCE({current}, {incoming}) END")
+        params.append(field_rank)
+    incoming, current = d.incoming(table, "extra"), f"{table}.extra"
+    sets.append(f"extra = CASE WHEN {newer} THEN {d.merge_json(current, incoming)} "
+                f"ELSE {d.merge_json(incoming, current)} END")
+    params.append(field_rank)
+    sets.append(f"updated_at = {d.incoming(table, 'updated_at')}")
+    # Last: MySQL evaluates assignments left to right, so every CASE above sees the stored status.
+    sets.append(f"status = CASE WHEN ? > {old_rank} THEN {d.incoming(table, 'status')} ELSE {table}.status END")
+    params.append(STATUS_RANK[notice.status] if notice.status else None)
+
+    sql = (f"INSERT INTO {{media}} ({', '.join(columns)}) VALUES ({placeholders}) "
+           f"{d.upsert_clause('provider, media_id')} {', '.join(sets)}")
+    return sql, params
+
+
+def apply_notice(db: Database, notice: MediaNotice, now: datetime) -> bool:
+    """Record the notice and apply it in one transaction; False when it was already recorded."""
+    stamp = db.dialect.time_param(now)
+    upsert_sql, upsert_params = _upsert(db, notice, stamp)
+
+    def work(tx: Transaction) -> bool:
+        inserted = tx.execute(
+            "INSERT INTO {events} (dedupe_key, provider, media_id, event_type, received_at) VALUES (?, ?, ?, ?, ?) "
+            + db.dialect.conflict_nothing("dedupe_key"),
+            (stored_dedupe_key(notice.dedupe_key), notice.provider, notice.media_id, notice.event_type, stamp),
+        )
+        if inserted != 1:
+            return False
+        tx.execute(upsert_sql, upsert_params)
+        return True
+
+    return db.transaction(work)

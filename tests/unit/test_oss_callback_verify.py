@@ -1,0 +1,163 @@
+"""OSS upload callbacks: RSA-MD5 verification (vector A4), the key-URL allow-list, key caching, body parsing."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from devtools.emulator.config import EmulatorConfig
+from devtools.emulator.oss_callback import OssCallbackSigner
+from upvend.errors import BadRequest, Forbidden, ValidationFailed
+from upvend.notices.oss_callback import (PublicKeyCache, oss_notice, parse_callback_body, signed_text,
+                                         trusted_key_url, verify_oss_callback)
+
+A4_KEY_URL_B64 = "aHR0cDovL2dvc3NwdWJsaWMuYWxpY2RuLmNvbS9jYWxsYmFja19wdWJfa2V5X3YxLnBlbQ=="
+A4_KEY_URL = "http://gosspublic.alicdn.com/callback_pub_key_v1.pem"
+A4_AUTHORIZATION = ("kKQeGTRccDKyHB3H9vF+xYMSrmhMZjzzl2/kdD1ktNVgbWEfYTQG0G2SU/RaHBovRCE8OkQDjC3uG33esH2txA==")
+A4_PEM = b"""-----BEGIN PUBLIC KEY-----
+MFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBAKs/JBGzwUB2aVht4crBx3oIPBLNsjGs
+C0fTXv+nvlmklvkcolvpvXLTjaxUHR3W9LXxQ2EHXAJfCB+6H2YF1k8CAwEAAQ==
+-----END PUBLIC KEY-----
+"""
+
+
+class CountingFetcher:
+    def __init__(self, pem: bytes) -> None:
+        self.pem = pem
+        self.urls: list[str] = []
+
+    def __call__(self, url: str) -> bytes:
+        self.urls.append(url)
+        return self.pem
+
+
+def a4_headers(**overrides: str) -> dict[str, str]:
+    return {"Authorization": A4_AUTHORIZATION, "x-oss-pub-key-url": A4_KEY_URL_B64, **overrides}
+
+
+def test_vector_a4_signed_text():
+    assert signed_text("/index.php", "id=1&index=2", b"bucket=yonghu-test") == (
+        b"/index.php?id=1&index=2\nbucket=yonghu-test")
+    assert signed_text("/a%20b", "", b"x") == b"/a b\nx"
+
+
+def test_vector_a4_verifies_and_the_key_is_fetched_once():
+    fetcher = CountingFetcher(A4_PEM)
+    keys = PublicKeyCache(fetcher)
+    for _ in range(3):
+        verify_oss_callback(a4_headers(), "/index.php", "id=1&index=2", b"bucket=yonghu-test", keys)
+    assert fetcher.urls == [A4_KEY_URL]
+
+
+@pytest.mark.parametrize("path, query, body", [
+    ("/index.php", "id=1&index=2", b"bucket=yonghu-tesT"),
+    ("/index.php", "id=1&index=3", b"bucket=yonghu-test"),
+    ("/index.php", "", b"bucket=yonghu-test"),
+    ("/other.php", "id=1&index=2", b"bucket=yonghu-test"),
+])
+def test_a4_fails_when_anything_signed_changes(path, query, body):
+    with pytest.raises(Forbidden) as caught:
+        verify_oss_callback(a4_headers(), path, query, body, PublicKeyCache(CountingFetcher(A4_PEM)))
+    assert caught.value.code == "signature_invalid"
+
+
+@pytest.mark.parametrize("url", [
+    "https://evil.example/callback_pub_key_v1.pem",
+    "https://gosspublic.alicdn.com.evil.example/key.pem",
+    "https://gosspublic.alicdn.com@evil.example/key.pem",
+    "ftp://gosspublic.alicdn.com/key.pem",
+    "//gosspublic.alicdn.com/key.pem",
+])
+def test_foreign_key_urls_are_refused_before_any_fetch(url):
+    fetcher = CountingFetcher(A4_PEM)
+    headers = a4_headers(**{"x-oss-pub-key-url": base64.b64encode(url.encode()).decode()})
+    with pytest.raises(Forbidden) as caught:
+        verify_oss_callback(headers, "/index.php", "id=1&index=2", b"bucket=yonghu-test", PublicKeyCache(fetcher))
+    assert caught.value.code == "untrusted_key_url"
+    assert fetcher.urls == []
+
+
+def test_configured_prefixes_are_trusted(monkeypatch):
+    url = "http://127.0.0.1:9/_emulator/oss/callback_pub_key.pem"
+    encoded = base64.b64encode(url.encode()).decode()
+    with pytest.raises(Forbidden):
+        trusted_key_url(encoded)
+    monkeypatch.setenv("UPVEND_OSS_PUBKEY_URL_PREFIXES", "http://127.0.0.1:9/_emulator/oss/")
+    assert trusted_key_url(encoded) == url
+    assert trusted_key_url(A4_KEY_URL_B64) == A4_KEY_URL
+
+
+@pytest.mark.parametrize("headers, code", [
+    ({"x-oss-pub-key-url": A4_KEY_URL_B64}, "signature_missing"),
+    ({"authorization": A4_AUTHORIZATION}, "signature_missing"),
+    ({"authorization": "not base64!", "x-oss-pub-key-url": A4_KEY_URL_B64}, "signature_invalid"),
+    ({"authorization": A4_AUTHORIZATION, "x-oss-pub-key-url": "%%%"}, "signature_invalid"),
+])
+def test_missing_or_malformed_headers(headers, code):
+    with pytest.raises(Forbidden) as caught:
+        verify_oss_callback(headers, "/index.php", "id=1&index=2", b"bucket=yonghu-test",
+                            PublicKeyCache(CountingFetcher(A4_PEM)))
+    assert caught.value.code == code
+
+
+def test_a_fetched_document_that_is_not_a_key_is_refused():
+    with pytest.raises(Forbidden):
+        verify_oss_callback(a4_headers(), "/index.php", "id=1&index=2", b"bucket=yonghu-test",
+                            PublicKeyCache(CountingFetcher(b"<html>not a key</html>")))
+
+
+def test_emulator_signer_round_trip(tmp_path, monkeypatch):
+    signer = OssCallbackSigner(EmulatorConfig(data_dir=tmp_path, public_url="http://127.0.0.1:9"))
+    monkeypatch.setenv("UPVEND_OSS_PUBKEY_URL_PREFIXES", "http://127.0.0.1:9/_emulator/oss/")
+    body = b"bucket=b&object=uploads%2Fo-alice%2Fx.jpg"
+    headers = signer.sign("http://127.0.0.1:8/aliyun/oss/callback", body)
+    keys = PublicKeyCache(CountingFetcher(signer.public_pem))
+    verify_oss_callback(headers, "/aliyun/oss/callback", "", body, keys)
+    with pytest.raises(Forbidden):
+        verify_oss_callback(headers, "/aliyun/oss/callback", "", body + b"&size=1", keys)
+    # A query in the callback URL is part of what is signed.
+    with_query = signer.sign("http://127.0.0.1:8/aliyun/oss/callback?a=1", body)
+    verify_oss_callback(with_query, "/aliyun/oss/callback", "a=1", body, keys)
+
+
+def test_form_and_json_bodies_give_the_same_fields():
+    form = (b"bucket=photos&object=uploads%2Fo-alice%2F2024%2F01%2Fab.jpg&etag=%22D8E8FCA2DC0F896FD7CB4CB0031BA249%22"
+            b"&size=5&mimeType=image%2Fjpeg&imageInfo.height=10&imageInfo.width=20&imageInfo.format=jpg&x:uid=o-bob")
+    data = {"bucket": "photos", "object": "uploads/o-alice/2024/01/ab.jpg",
+            "etag": "\"D8E8FCA2DC0F896FD7CB4CB0031BA249\"", "size": 5, "mimeType": "image/jpeg",
+            "imageInfo.height": 10, "imageInfo.width": 20, "imageInfo.format": "jpg"}
+    parsed = parse_callback_body(form, "application/x-www-form-urlencoded")
+    assert parsed == parse_callback_body(json.dumps(data).encode(), "application/json")
+    notice = oss_notice(parsed)
+    assert (notice.media_id, notice.owner, notice.kind, notice.status, notice.etag, notice.size) == (
+        "photos/uploads/o-alice/2024/01/ab.jpg", "o-alice", "image", "ready", "D8E8FCA2DC0F896FD7CB4CB0031BA249", 5)
+    assert notice.extra == {"width": 20, "height": 10, "format": "jpg"}
+    assert notice.dedupe_key == "aliyun-oss:OssCallback:photos/uploads/o-alice/2024/01/ab.jpg:" \
+                                "D8E8FCA2DC0F896FD7CB4CB0031BA249"
+
+
+def test_empty_image_variables_of_a_video_are_unknown():
+    parsed = parse_callback_body(b"bucket=b&object=uploads/u/v.mp4&etag=E&size=9&mimeType=video/mp4"
+                                 b"&imageInfo.height=&imageInfo.width=&imageInfo.format=", "")
+    assert (parsed.height, parsed.width, parsed.format) == (None, None, None)
+    assert oss_notice(parsed).kind == "video"
+
+
+@pytest.mark.parametrize("body, content_type, error", [
+    (b"\xff\xfe", "", BadRequest),
+    (b"{not json", "application/json", BadRequest),
+    (b"[1]", "application/json", ValidationFailed),
+    (b"object=uploads/u/x.jpg", "", ValidationFailed),
+    (b"bucket=b&object=uploads/u/x.jpg&size=-1", "", ValidationFailed),
+])
+def test_bad_bodies(body, content_type, error):
+    with pytest.raises(error):
+        parse_callback_body(body, content_type)
+
+
+def test_objects_outside_the_upload_prefix_are_refused():
+    with pytest.raises(Forbidden) as caught:
+        oss_notice(parse_callback_body(b"bucket=b&object=elsewhere/x.jpg", ""))
+    assert caught.value.code == "object_outside_prefix"
