@@ -4,7 +4,12 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test venv clean
+.PHONY: run test venv clean package render deploy
+
+# Deploying: `make package`, `make render PROVIDER=aliyun|tencent`, `make deploy PROVIDER=... [DRY_RUN=1]`.
+PROVIDER ?=
+DRY_RUN  ?=
+_provider = $(if $(PROVIDER),--provider $(PROVIDER))
 
 venv: $(STAMP)
 
@@ -22,6 +27,16 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+package: $(STAMP)
+	$(PY) -m devtools.cli package $(_provider)
+
+render: $(STAMP)
+	$(PY) -m devtools.cli render $(_provider)
+
+deploy: package render
+	@test -n "$(PROVIDER)" || { echo "make deploy needs PROVIDER=aliyun or PROVIDER=tencent"; exit 2; }
+	$(PY) -m devtools.cli deploy $(_provider) $(if $(filter 1 true yes,$(DRY_RUN)),--dry-run)
 
 clean:
 	rm -rf $(VENV) .local build .pytest_cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -36,6 +37,57 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _providers(args: argparse.Namespace) -> list[str]:
+    from devtools.deploy.targets import PROVIDERS, check_provider
+
+    return [check_provider(args.provider)] if args.provider else list(PROVIDERS)
+
+
+def cmd_package(args: argparse.Namespace) -> int:
+    """Build the layer zip and the function zips of each provider under build/<provider>/dist."""
+    from devtools.deploy.package import package
+    from devtools.deploy.wheels import PackagingError
+
+    try:
+        template = load_template(args.file)
+        for provider in _providers(args):
+            built = package(template, provider, repo=args.file.parent, out=args.build / provider,
+                            cache_root=args.build / "wheels", python=args.python)
+            print(built.report(args.build))
+    except (TemplateError, PackagingError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    """Write build/<provider>/s.yaml or serverless.yml and the policy documents."""
+    from devtools.deploy.render import render, write
+
+    try:
+        template = load_template(args.file)
+        rendered = {provider: render(template, provider, stage=args.stage) for provider in _providers(args)}
+        for provider, files in rendered.items():  # written only when every provider rendered
+            for path in write(files, args.build / provider):
+                print(path.relative_to(args.build.parent) if path.is_relative_to(args.build.parent) else path)
+    except TemplateError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    """Deploy the rendered files with the provider's CLI (or print what to install and run)."""
+    from devtools.deploy.deploy import DeployError, deploy
+
+    try:
+        template = load_template(args.file)
+        return deploy(template, args.provider, args.build / args.provider, os.environ, dry_run=args.dry_run)
+    except (TemplateError, DeployError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="upvend", description="upvend developer tools")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -47,6 +99,22 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--key", help="the SecretKey that should have signed it (checks the HMAC)")
     exp.add_argument("--json", action="store_true", help="print JSON instead of text")
     exp.set_defaults(run=cmd_explain)
+
+    def deploy_command(name: str, run, help_text: str, provider_required: bool = False) -> argparse.ArgumentParser:
+        cmd = sub.add_parser(name, help=help_text)
+        cmd.add_argument("--file", type=Path, default=REPO / "template.yaml")
+        cmd.add_argument("--build", type=Path, default=REPO / "build", help="output root (default build/)")
+        cmd.add_argument("--provider", required=provider_required,
+                         help="aliyun or tencent" + ("" if provider_required else " (default: both)"))
+        cmd.set_defaults(run=run)
+        return cmd
+
+    deploy_command("package", cmd_package, "build the layer and function zips").add_argument(
+        "--python", help="target Python X.Y (default: template.yaml `python`)")
+    deploy_command("render", cmd_render, "write the deploy files and policy documents").add_argument(
+        "--stage", default="prod", help="serverless-cloud-framework stage (default prod)")
+    deploy_command("deploy", cmd_deploy, "deploy with `s` or `scf`", provider_required=True).add_argument(
+        "--dry-run", action="store_true", help="print the plan only")
     return parser
 
 

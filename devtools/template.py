@@ -9,6 +9,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from devtools.deploy.permissions import check_permissions
+
 NAME_RE = r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$"
 ENV_RE = r"^[A-Za-z][A-Za-z0-9_]*$"
 _PLATFORM_ENV = ("FC_", "ALIBABA_CLOUD_", "TENCENTCLOUD_", "SCF_")
@@ -102,6 +104,9 @@ class Function(Strict):
     http: list[HttpRoute] = Field(default_factory=list)
     trigger: Trigger | None = None
     local_only: bool = False
+    # Cloud API actions the function calls, e.g. [sts:AssumeRole, vod:CreateUploadVideo]; its execution
+    # role is granted exactly these (devtools/deploy/permissions.py lists the known ones).
+    permissions: list[str] = Field(default_factory=list)
 
     @field_validator("env", mode="before")
     @classmethod
@@ -121,6 +126,7 @@ class Function(Strict):
         names = [e.name for e in self.env]
         if len(names) != len(set(names)):
             raise ValueError("environment variable names repeat")
+        check_permissions(self.provider, self.permissions)
         return self
 
     @property

@@ -1,0 +1,139 @@
+"""`make deploy`: run the official CLI on the rendered files, or say exactly what to install and run."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping, TextIO
+
+from devtools.deploy.targets import DEPLOY_VARIABLES, check_provider, deployable, runtime
+from devtools.template import Template
+
+INSTALL = {"aliyun": ("s", "Serverless Devs", "npm i -g @serverless-devs/s",
+                      "s config add --AccessKeyID <id> --AccessKeySecret <secret> -a default"),
+           "tencent": ("scf", "Serverless Cloud Framework", "npm i -g serverless-cloud-framework",
+                       "put TENCENT_SECRET_ID / TENCENT_SECRET_KEY in build/tencent/.env, or let `scf deploy` "
+                       "show its login QR code")}
+_REFERENCES = re.compile(r"\$\{env(?:\('([A-Z][A-Z0-9_]*)'\)|:([A-Z][A-Z0-9_]*))\}")
+
+
+class DeployError(RuntimeError):
+    """Deployment cannot start; the message says what is missing."""
+
+
+@dataclass
+class Step:
+    description: str
+    argv: list[str]
+    cwd: Path
+    layer_arn_from: str | None = None  # a layer name: read its published ARN from this step's output
+
+    def shown(self) -> str:
+        return f"(cd {self.cwd} && {' '.join(self.argv)})"
+
+
+@dataclass
+class Plan:
+    provider: str
+    steps: list[Step]
+    required: list[str]  # deploy-time variables that must be set
+    optional: list[str]  # function settings that may be left unset (deployed empty: the default applies)
+    missing: list[str] = field(default_factory=list)
+
+
+def referenced_variables(out: Path) -> list[str]:
+    """Every environment variable the rendered files read at deploy time."""
+    names: dict[str, None] = {}
+    for path in sorted(out.rglob("*.y*ml")):
+        if "stage" in path.relative_to(out).parts:
+            continue
+        for match in _REFERENCES.finditer(path.read_text(encoding="utf-8")):
+            names[match.group(1) or match.group(2)] = None
+    return list(names)
+
+
+def make_plan(template: Template, provider: str, out: Path, environ: Mapping[str, str]) -> Plan:
+    """The commands that deploy build/<provider>, and the variables they need."""
+    check_provider(provider)
+    deploy_file = out / ("s.yaml" if provider == "aliyun" else "serverless.yml")
+    if not deploy_file.is_file() or not (out / "dist" / f"{template.layer.name}.zip").is_file():
+        raise DeployError(f"{deploy_file} or the packages are missing: run `make package render PROVIDER={provider}`")
+    settings = {e.name: e.secret for fn in deployable(template, provider) for e in fn.env}
+    referenced = referenced_variables(out)
+    optional = [n for n in referenced if n in settings and not settings[n]]
+    required = [n for n in referenced if n not in optional]
+    steps: list[Step] = []
+    if provider == "aliyun":
+        access = ["-a", environ["UPVEND_ALIYUN_ACCESS"]] if environ.get("UPVEND_ALIYUN_ACCESS") else []
+        if not environ.get("UPVEND_FC_LAYER_ARN"):
+            steps.append(Step("publish the layer (prints its layerVersionArn)", [
+                "s", "cli", "fc3", "layer", "publish", "--region", environ.get("UPVEND_ALIYUN_REGION", "<region>"),
+                "--layer-name", template.layer.name, "--code", f"./dist/{template.layer.name}.zip",
+                "--compatible-runtime", runtime(template, "aliyun"), *access], out, template.layer.name))
+            required.remove("UPVEND_FC_LAYER_ARN")
+        steps.append(Step("deploy every function and trigger of s.yaml", ["s", "deploy", "-t", "s.yaml", "-y", *access],
+                          out))
+    else:
+        steps.append(Step("deploy the layer, then every function (one instance per folder)", ["scf", "deploy"], out))
+    missing = [n for n in required if not environ.get(n)]
+    return Plan(provider, steps, required, optional, missing)
+
+
+def describe(plan: Plan, template: Template) -> str:
+    """The plan as text; variable names only, never their values."""
+    lines = [f"deploy plan for {plan.provider}:"]
+    lines += [f"  {i}. {step.description}\n     {step.shown()}" for i, step in enumerate(plan.steps, 1)]
+    lines.append("  needs: " + (", ".join(plan.required) or "nothing"))
+    if plan.optional:
+        lines.append("  optional (unset = function default): " + ", ".join(plan.optional))
+    if plan.missing:
+        lines.append("  MISSING: " + ", ".join(plan.missing))
+        known = DEPLOY_VARIABLES[plan.provider]
+        lines += [f"    {n}: {known[n]}" for n in plan.missing if n in known]
+    return "\n".join(lines)
+
+
+def _run(step: Step, env: dict[str, str], out: TextIO) -> str:
+    process = subprocess.Popen(step.argv, cwd=step.cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    assert process.stdout is not None
+    captured = []
+    for line in process.stdout:
+        out.write(line)
+        captured.append(line)
+    if process.wait() != 0:
+        raise DeployError(f"`{' '.join(step.argv)}` failed with exit status {process.returncode}")
+    return "".join(captured)
+
+
+def deploy(template: Template, provider: str, out: Path, environ: Mapping[str, str], *, dry_run: bool = False,
+           which: Callable[[str], str | None] = shutil.which, stdout: TextIO = sys.stdout) -> int:
+    """Print the plan; unless `dry_run`, run it with the installed CLI. Returns an exit status."""
+    plan = make_plan(template, provider, out, environ)
+    print(describe(plan, template), file=stdout)
+    if dry_run:
+        print("DRY_RUN: nothing was deployed.", file=stdout)
+        return 0
+    command, tool, install, login = INSTALL[provider]
+    if which(command) is None:
+        print(f"\n{tool} (`{command}`) is not installed. Install it, give it credentials, then run the plan:\n"
+              f"  {install}\n  {login}\n  make deploy PROVIDER={provider}", file=stdout)
+        return 1
+    if plan.missing:
+        print(f"\nset {', '.join(plan.missing)} and run again.", file=stdout)
+        return 1
+    env = {**environ, **{n: "" for n in plan.optional if n not in environ}}
+    for step in plan.steps:
+        output = _run(step, env, stdout)
+        if step.layer_arn_from:
+            found = re.search(rf"acs:fc:[\w-]+:\d+:layers/{re.escape(step.layer_arn_from)}/versions/\d+", output)
+            if not found:
+                raise DeployError("the layer was published but its layerVersionArn was not in the output; "
+                                  "set UPVEND_FC_LAYER_ARN and run again")
+            env["UPVEND_FC_LAYER_ARN"] = found.group(0)
+            print(f"layer: {found.group(0)}", file=stdout)
+    return 0

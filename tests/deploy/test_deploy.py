@@ -1,0 +1,110 @@
+"""`upvend deploy`: DRY_RUN prints the plan, a missing CLI is named with its install line, an installed CLI runs."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from devtools.deploy.deploy import DeployError, deploy
+from devtools.deploy.render import render, write
+from devtools.template import parse_template
+
+SECRETS = {"UPVEND_JWT_SECRET": "jwt-secret-value-1234", "UPVEND_WECHAT_SECRET": "wechat-secret-value"}
+
+
+@pytest.fixture
+def rendered_build(tmp_path, full_template):
+    template = parse_template(full_template)
+    for provider in ("aliyun", "tencent"):
+        out = tmp_path / provider
+        write(render(template, provider), out)
+        (out / "dist").mkdir()
+        (out / "dist" / "upvend-layer.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    return template, tmp_path
+
+
+def fake_cli(folder: Path, name: str, output: str) -> Path:
+    """An executable that records its argv, cwd and a few variables, then prints `output`."""
+    folder.mkdir(exist_ok=True)
+    script = folder / name
+    script.write_text(
+        "#!/usr/bin/env python3\nimport json, os, sys\n"
+        f"with open({str(folder / 'calls.jsonl')!r}, 'a') as f:\n"
+        "    f.write(json.dumps({'argv': sys.argv[1:], 'cwd': os.getcwd(), 'layer': os.environ.get('UPVEND_FC_LAYER_ARN'),"
+        " 'log_level': os.environ.get('UPVEND_LOG_LEVEL')}) + '\\n')\n"
+        f"print({output!r})\n")
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return folder
+
+
+def calls(folder: Path) -> list[dict]:
+    return [json.loads(line) for line in (folder / "calls.jsonl").read_text().splitlines()]
+
+
+def test_dry_run_prints_the_plan_and_runs_nothing(rendered_build):
+    template, build = rendered_build
+    out = io.StringIO()
+    env = {"UPVEND_ALIYUN_REGION": "cn-shanghai", **SECRETS}
+    assert deploy(template, "aliyun", build / "aliyun", env, dry_run=True, which=lambda _: "/bin/s", stdout=out) == 0
+    text = out.getvalue()
+    assert "s cli fc3 layer publish --region cn-shanghai --layer-name upvend-layer --code ./dist/upvend-layer.zip" \
+           " --compatible-runtime python3.10" in text
+    assert "s deploy -t s.yaml -y" in text and "DRY_RUN: nothing was deployed." in text
+    assert "UPVEND_OSS_BUCKET" in text and "MISSING: UPVEND_ROLE_PREFIX, UPVEND_OSS_BUCKET" in text
+    assert "UPVEND_LOG_LEVEL" in text.split("optional")[1]
+    assert not any(value in text for value in SECRETS.values())
+
+
+def test_cli_not_installed_prints_what_to_install_and_run(rendered_build):
+    template, build = rendered_build
+    for provider, install, command in (("aliyun", "npm i -g @serverless-devs/s", "s deploy -t s.yaml -y"),
+                                       ("tencent", "npm i -g serverless-cloud-framework", "scf deploy")):
+        out = io.StringIO()
+        assert deploy(template, provider, build / provider, {}, which=lambda _: None, stdout=out) == 1
+        text = out.getvalue()
+        assert install in text and command in text and "is not installed" in text
+
+
+def test_installed_s_publishes_the_layer_then_deploys_with_its_arn(rendered_build, monkeypatch):
+    template, build = rendered_build
+    arn = "acs:fc:cn-shanghai:1234567890:layers/upvend-layer/versions/7"
+    bin_dir = fake_cli(build / "bin", "s", f"layerVersionArn:   {arn}")
+    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "UPVEND_ALIYUN_REGION": "cn-shanghai",
+           "UPVEND_OSS_BUCKET": "media", "UPVEND_ROLE_PREFIX": "upvend", **SECRETS}
+    monkeypatch.setenv("PATH", env["PATH"])
+    out = io.StringIO()
+    assert deploy(template, "aliyun", build / "aliyun", env, stdout=out) == 0
+    publish, apply = calls(bin_dir)
+    assert publish["argv"][:4] == ["cli", "fc3", "layer", "publish"] and publish["layer"] is None
+    assert apply["argv"] == ["deploy", "-t", "s.yaml", "-y"]
+    assert apply["layer"] == arn and apply["cwd"] == str(build / "aliyun")
+    assert apply["log_level"] == ""  # unset optional settings are deployed empty: the function default applies
+    assert not any(value in out.getvalue() for value in SECRETS.values())
+
+
+def test_installed_scf_deploys_the_app_folder(rendered_build, monkeypatch):
+    template, build = rendered_build
+    bin_dir = fake_cli(build / "bin", "scf", "done")
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    env = {**os.environ, "UPVEND_TENCENT_REGION": "ap-guangzhou", "UPVEND_ROLE_PREFIX": "upvend", **SECRETS}
+    assert deploy(template, "tencent", build / "tencent", env, stdout=io.StringIO()) == 0
+    [call] = calls(bin_dir)
+    assert call["argv"] == ["deploy"] and call["cwd"] == str(build / "tencent")
+
+
+def test_missing_secret_stops_an_installed_deploy(rendered_build):
+    template, build = rendered_build
+    out = io.StringIO()
+    env = {"UPVEND_TENCENT_REGION": "ap-guangzhou", "UPVEND_ROLE_PREFIX": "upvend"}
+    assert deploy(template, "tencent", build / "tencent", env, which=lambda _: "/usr/bin/scf", stdout=out) == 1
+    assert "set UPVEND_JWT_SECRET" in out.getvalue()
+
+
+def test_deploy_before_render_says_what_to_run(tmp_path, full_template):
+    with pytest.raises(DeployError, match="run `make package render PROVIDER=aliyun`"):
+        deploy(parse_template(full_template), "aliyun", tmp_path / "aliyun", {}, dry_run=True)
