@@ -99,6 +99,9 @@ def trigger_variables(template: Template, provider: str) -> list[str]:
 def layer_settings() -> dict[str, bool]:
     """Every `UPVEND_*` setting the layer declares -> whether it has a default (a function reading one
     without a default fails unless it is set). Settings are declared when their module is imported."""
+    from devtools.gateway.registry import ensure_layer_on_path
+
+    ensure_layer_on_path()
     import upvend
     from upvend import settings
     from upvend.errors import ConfigurationError
