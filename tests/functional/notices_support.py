@@ -12,7 +12,7 @@ from tests.conftest import bearer
 
 SWITCH = "/_emulator/notices/switch"
 # Short gaps, retries and pull windows so a test never waits for cloud-sized delays.
-FAST = {"eventGapSeconds": 0.05, "retryDelaySeconds": 0.2, "pullRedeliverySeconds": 1.0, "pullWaitSeconds": 0.2}
+FAST = {"eventGapSeconds": 0.05, "retryDelaySeconds": 0.2, "pullRedeliverySeconds": 5.0, "pullWaitSeconds": 0.2}
 
 
 @pytest.fixture

@@ -71,7 +71,7 @@ def test_ugc_upload_is_recorded_by_push(gateway, emulator, login, stack, switch)
 def test_ugc_upload_with_a_task_flow_goes_processing_then_ready(gateway, emulator, login, stack, switch,
                                                                 monkeypatch):
     monkeypatch.setenv("UPVEND_TENCENT_VOD_PROCEDURE", "upvend-transcode")
-    switch(eventGapSeconds=0.5)
+    switch(eventGapSeconds=1.0)
     token = login(fresh_user())
     upload = ugc_upload(gateway, stack, token)
     assert wait_for_media(gateway, token, upload["fileId"], status="processing", timeout=5)
@@ -100,9 +100,10 @@ def test_ugc_upload_is_recorded_by_pull_mode_with_push_off(gateway, emulator, lo
 
 def test_events_that_failed_to_apply_are_not_confirmed_and_come_back(gateway, emulator, login, stack, switch,
                                                                      monkeypatch):
-    switch(tencentVodPush=False, pullRedeliverySeconds=0.5)
+    switch(tencentVodPush=False)
     token = login(fresh_user())
-    pull(gateway)  # drain what earlier tests left
+    pull(gateway)  # drain what earlier tests left (with a window long enough to confirm it all)
+    switch(tencentVodPush=False, pullRedeliverySeconds=0.5)
     upload = ugc_upload(gateway, stack, token)
     wait_idle(emulator)
     with monkeypatch.context() as down:

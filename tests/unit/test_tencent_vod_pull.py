@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -76,3 +79,17 @@ def test_the_batch_limit_bounds_one_run():
     vod = FakeVod(*[[upload(str(n), f"h{n}")] for n in range(5)])
     summary = pull_and_record(vod, FakeRepo(), max_batches=2)
     assert summary["batches"] == 2 and vod.confirmed == [["h0"], ["h1"]]
+
+
+def test_loading_the_pull_function_imports_no_sdk():
+    repo = Path(__file__).resolve().parents[2]
+    script = (
+        "import importlib.util, sys\n"
+        f"sys.path.insert(0, {str(repo / 'shared')!r})\n"
+        f"spec = importlib.util.spec_from_file_location('fn', {str(repo / 'functions/tencent_vod_pull/index.py')!r})\n"
+        "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)\n"
+        "assert callable(module.main_handler)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('tencentcloud')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

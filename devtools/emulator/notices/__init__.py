@@ -32,7 +32,6 @@ def notice_services(emulator: Any, template_path: Path = TEMPLATE) -> list[Servi
     scheduler = NoticeScheduler(switch)
     queue = VodEventQueue()
     callbacks: deque[dict[str, Any]] = deque(maxlen=200)
-    emulator.notices = scheduler
     # The OSS callback answers the uploader, so it runs first and synchronously; the rest is scheduled.
     emulator.on_upload(OssUploadCallback(emulator, callbacks.append))
     emulator.on_upload(AliyunVodNotices(emulator, scheduler))

@@ -10,8 +10,7 @@ does not record) are confirmed; the rest come back after VOD's 30 s window.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, Callable, Protocol
-from urllib.parse import urlsplit
+from typing import Any, Protocol
 
 from upvend import settings
 from upvend.errors import UpstreamError, UpvendError
@@ -21,32 +20,18 @@ from upvend.notices.recording import record_notices
 from upvend.notices.tencent_vod import VodEventContent, vod_notices
 from upvend.storage.media import MediaRepository
 from upvend.tencent import config as tencent_config
+from upvend.tencent.api import call_tencent, sdk_client
 
 log = get_logger("upvend.tencent_vod_pull")
 MAX_EVENTS_PER_PULL = 16
 
 
-def _endpoint(raw: str) -> str:
-    parts = urlsplit(raw)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
-        raise ValueError("must be http(s)://host[:port] without a path")
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def _bounded(low: float, high: float, cast: Callable[[str], Any]):
-    def parse(raw: str) -> Any:
-        value = cast(raw)
-        if not low <= value <= high:
-            raise ValueError(f"must be between {low} and {high}")
-        return value
-    return parse
-
-
-settings.declare("TENCENT_VOD_API_ENDPOINT", _endpoint, "https://vod.tencentcloudapi.com",
+# The same validators as the other Tencent settings (an endpoint URL, bounded whole seconds / counts).
+settings.declare("TENCENT_VOD_API_ENDPOINT", tencent_config._base_url, "https://vod.tencentcloudapi.com",
                  doc="VOD API 3.0 endpoint (PullEvents / ConfirmEvents); the scheme picks the protocol.")
-settings.declare("TENCENT_VOD_PULL_TIMEOUT_SECONDS", _bounded(6, 60, float), 10.0,
+settings.declare("TENCENT_VOD_PULL_TIMEOUT_SECONDS", tencent_config._int_between(6, 60), 10,
                  doc="Timeout of each PullEvents call (VOD long-polls up to 5 s).")
-settings.declare("TENCENT_VOD_PULL_MAX_BATCHES", _bounded(1, 100, int), 20,
+settings.declare("TENCENT_VOD_PULL_MAX_BATCHES", tencent_config._int_between(1, 100), 20,
                  doc="Most PullEvents calls (of up to 16 events) per timer run.")
 
 
@@ -60,8 +45,6 @@ class SdkEventSource:
     """PullEvents / ConfirmEvents through tencentcloud-sdk-python-vod with the function role's keys."""
 
     def __init__(self) -> None:
-        from upvend.tencent.api import sdk_client
-
         self._client = sdk_client("tencentcloud.vod.v20180717.vod_client.VodClient", "TENCENT_VOD_API_ENDPOINT",
                                   tencent_config.role_credentials(), "",
                                   timeout=settings.get("TENCENT_VOD_PULL_TIMEOUT_SECONDS"))
@@ -69,8 +52,6 @@ class SdkEventSource:
         self._app = {"SubAppId": app} if app else {}
 
     def pull(self) -> list[dict[str, Any]]:
-        from upvend.tencent.api import call_tencent
-
         # The raw JSON, not the SDK's models: they drop fields this SDK version does not know.
         answer = call_tencent("VOD", "PullEvents", lambda: self._client.call_json("PullEvents", dict(self._app)))
         events = (answer.get("Response") or {}).get("EventSet") if isinstance(answer, dict) else None
@@ -80,8 +61,6 @@ class SdkEventSource:
 
     def confirm(self, handles: list[str]) -> None:
         from tencentcloud.vod.v20180717 import models
-
-        from upvend.tencent.api import call_tencent
 
         request = models.ConfirmEventsRequest()
         request.EventHandles = handles
