@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.unit.test_aliyun_cold_start import modules_loaded_by
 from upvend.errors import StorageUnavailable
 from upvend.notices.tencent_vod_pull import pull_and_record
 
@@ -81,15 +79,6 @@ def test_the_batch_limit_bounds_one_run():
     assert summary["batches"] == 2 and vod.confirmed == [["h0"], ["h1"]]
 
 
+
 def test_loading_the_pull_function_imports_no_sdk():
-    repo = Path(__file__).resolve().parents[2]
-    script = (
-        "import importlib.util, sys\n"
-        f"sys.path.insert(0, {str(repo / 'shared')!r})\n"
-        f"spec = importlib.util.spec_from_file_location('fn', {str(repo / 'functions/tencent_vod_pull/index.py')!r})\n"
-        "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)\n"
-        "assert callable(module.main_handler)\n"
-        "print(sorted(m for m in sys.modules if m.startswith('tencentcloud')))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert modules_loaded_by(["tencent_vod_pull"], "main_handler", ("tencentcloud",)) == "[]"
