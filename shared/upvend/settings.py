@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from typing import Any, Callable
+from urllib.parse import urlsplit
 
 from upvend.errors import ConfigurationError
 
@@ -18,24 +19,42 @@ PREFIX = "UPVEND_"
 _MISSING = object()
 
 
-def _positive_int(raw: str) -> int:
-    value = int(raw)
-    if value <= 0:
-        raise ValueError("must be a positive integer")
-    return value
+# Parsers other modules reuse when they declare their own settings.
+
+def int_between(low: int, high: int) -> Callable[[str], int]:
+    """Parser for an integer within [low, high]."""
+    def parse(raw: str) -> int:
+        value = int(raw)
+        if not low <= value <= high:
+            raise ValueError(f"must be between {low} and {high}")
+        return value
+    return parse
 
 
-def _positive_float(raw: str) -> float:
-    value = float(raw)
-    if not value > 0:
-        raise ValueError("must be a positive number")
-    return value
+def seconds_between(low: float, high: float) -> Callable[[str], float]:
+    """Parser for a number of seconds within (low, high]."""
+    def parse(raw: str) -> float:
+        value = float(raw)
+        if not low < value <= high:
+            raise ValueError(f"must be a number of seconds above {low:g} and at most {high:g}")
+        return value
+    return parse
 
 
-def _http_url(raw: str) -> str:
-    if not raw.startswith(("http://", "https://")):
-        raise ValueError("must start with http:// or https://")
+def http_url(raw: str) -> str:
+    """Parser for an http(s) URL with a host and no query (trailing slash removed)."""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError("must be an http(s) URL without query")
     return raw.rstrip("/")
+
+
+def http_origin(raw: str) -> str:
+    """Parser for http(s)://host[:port] without a path."""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+        raise ValueError("must be http(s)://host[:port] without a path")
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _csv(raw: str) -> tuple[str, ...]:
@@ -80,12 +99,12 @@ def declare(name: str, parse: Callable[[str], Any] = _nonempty, default: Any = _
 
 
 declare("JWT_SECRET", _hmac_key, secret=True, doc="HS256 key for upvend session tokens.")
-declare("JWT_TTL_SECONDS", _positive_int, 7200, doc="Lifetime of issued session tokens.")
+declare("JWT_TTL_SECONDS", int_between(60, 30 * 86400), 7200, doc="Lifetime of issued session tokens.")
 declare("CORS_ORIGINS", _csv, (), doc="Comma-separated browser origins allowed by CORS.")
-declare("WECHAT_API_BASE", _http_url, "https://api.weixin.qq.com", doc="WeChat API base URL.")
+declare("WECHAT_API_BASE", http_url, "https://api.weixin.qq.com", doc="WeChat API base URL.")
 declare("WECHAT_APPID", doc="Mini-program AppID.")
 declare("WECHAT_SECRET", secret=True, doc="Mini-program AppSecret.")
-declare("WECHAT_TIMEOUT_SECONDS", _positive_float, 3.0, doc="Timeout for jscode2session.")
+declare("WECHAT_TIMEOUT_SECONDS", seconds_between(0, 30), 3.0, doc="Timeout for jscode2session.")
 declare("DATABASE_URL", doc="sqlite:///path, mysql://..., or postgresql://...")
 declare("LOG_LEVEL", lambda raw: raw.upper(), "INFO", doc="Python logging level.")
 

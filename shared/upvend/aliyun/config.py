@@ -18,18 +18,6 @@ def _region(raw: str) -> str:
     return raw
 
 
-def _endpoint(raw: str) -> str:
-    parts = urlsplit(raw)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
-        raise ValueError("must be http(s)://host[:port] without a path")
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def _url(raw: str) -> str:
-    parts = urlsplit(raw)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError("must be an http(s) URL")
-    return raw.rstrip("/")
 
 
 def _bucket(raw: str) -> str:
@@ -44,38 +32,24 @@ def _role_arn(raw: str) -> str:
     return raw
 
 
-def _bounded_int(low: int, high: int):
-    def parse(raw: str) -> int:
-        value = int(raw)
-        if not low <= value <= high:
-            raise ValueError(f"must be between {low} and {high}")
-        return value
-    return parse
-
-
-def _positive_float(raw: str) -> float:
-    value = float(raw)
-    if not 0 < value <= 60:
-        raise ValueError("must be a number of seconds between 0 and 60")
-    return value
 
 
 _OPTIONAL = None
 settings.declare("ALIYUN_REGION", _region, doc="Region of OSS, VOD and STS, e.g. cn-shanghai.")
 settings.declare("ALIYUN_OSS_BUCKET", _bucket, doc="Bucket that receives direct uploads.")
 settings.declare("ALIYUN_STS_ROLE_ARN", _role_arn, doc="Role assumed for /aliyun/sts tokens.")
-settings.declare("ALIYUN_STS_DURATION_SECONDS", _bounded_int(900, 43200), 900,
+settings.declare("ALIYUN_STS_DURATION_SECONDS", settings.int_between(900, 43200), 900,
                  doc="Lifetime of /aliyun/sts tokens (900 to the role's maximum).")
-settings.declare("ALIYUN_STS_ENDPOINT", _endpoint, _OPTIONAL, doc="STS endpoint (default https://sts.<region>.aliyuncs.com).")
-settings.declare("ALIYUN_VOD_ENDPOINT", _endpoint, _OPTIONAL, doc="VOD endpoint (default https://vod.<region>.aliyuncs.com).")
-settings.declare("ALIYUN_OSS_ENDPOINT", _endpoint, _OPTIONAL,
+settings.declare("ALIYUN_STS_ENDPOINT", settings.http_origin, _OPTIONAL, doc="STS endpoint (default https://sts.<region>.aliyuncs.com).")
+settings.declare("ALIYUN_VOD_ENDPOINT", settings.http_origin, _OPTIONAL, doc="VOD endpoint (default https://vod.<region>.aliyuncs.com).")
+settings.declare("ALIYUN_OSS_ENDPOINT", settings.http_origin, _OPTIONAL,
                  doc="OSS endpoint for SDK clients (default https://oss-<region>.aliyuncs.com).")
-settings.declare("ALIYUN_OSS_HOST", _url, _OPTIONAL,
+settings.declare("ALIYUN_OSS_HOST", settings.http_url, _OPTIONAL,
                  doc="Form-post URL for PostObject (default: the bucket's host on the OSS endpoint).")
-settings.declare("ALIYUN_OSS_CALLBACK_URL", _url, _OPTIONAL, doc="URL OSS calls after a form upload.")
-settings.declare("ALIYUN_POST_POLICY_SECONDS", _bounded_int(60, MAX_POST_POLICY_SECONDS), 600,
+settings.declare("ALIYUN_OSS_CALLBACK_URL", settings.http_url, _OPTIONAL, doc="URL OSS calls after a form upload.")
+settings.declare("ALIYUN_POST_POLICY_SECONDS", settings.int_between(60, MAX_POST_POLICY_SECONDS), 600,
                  doc="Validity of a PostObject policy (at most 900 s).")
-settings.declare("ALIYUN_TIMEOUT_SECONDS", _positive_float, 5.0, doc="Timeout of each STS / VOD call.")
+settings.declare("ALIYUN_TIMEOUT_SECONDS", settings.seconds_between(0, 60), 5.0, doc="Timeout of each STS / VOD call.")
 settings.declare("ALIYUN_VOD_TEMPLATE_GROUP_ID", default=_OPTIONAL, doc="VOD transcoding template group.")
 settings.declare("ALIYUN_VOD_WORKFLOW_ID", default=_OPTIONAL, doc="VOD workflow (wins over the template group).")
 settings.declare("ALIYUN_VOD_CATE_ID", lambda raw: int(raw), _OPTIONAL, doc="VOD category id.")

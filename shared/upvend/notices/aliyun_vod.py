@@ -28,19 +28,13 @@ def _callback_url(raw: str) -> str:
     return raw  # exactly as configured in VOD: it is part of the signed text
 
 
-def _window(raw: str) -> int:
-    value = int(raw)
-    if not 0 < value <= 3600:
-        raise ValueError("must be between 1 and 3600 seconds")
-    return value
-
 
 settings.declare("ALIYUN_VOD_CALLBACK_KEY", secret=True, doc="VOD callback AuthKey (X-VOD-SIGNATURE).")
 settings.declare("ALIYUN_VOD_CALLBACK_KEY_PREVIOUS", default="", secret=True,
                  doc="The previous AuthKey, still accepted while a key rotation is under way.")
 settings.declare("ALIYUN_VOD_CALLBACK_URL", _callback_url,
                  doc="The callback URL exactly as configured in VOD (it is signed).")
-settings.declare("ALIYUN_VOD_CALLBACK_WINDOW_SECONDS", _window, 300,
+settings.declare("ALIYUN_VOD_CALLBACK_WINDOW_SECONDS", settings.int_between(1, 3600), 300,
                  doc="Largest accepted difference between X-VOD-TIMESTAMP and now.")
 
 PROVIDER = "aliyun"

@@ -27,11 +27,11 @@ MAX_EVENTS_PER_PULL = 16
 
 
 # The same validators as the other Tencent settings (an endpoint URL, bounded whole seconds / counts).
-settings.declare("TENCENT_VOD_API_ENDPOINT", tencent_config._base_url, "https://vod.tencentcloudapi.com",
+settings.declare("TENCENT_VOD_API_ENDPOINT", settings.http_url, "https://vod.tencentcloudapi.com",
                  doc="VOD API 3.0 endpoint (PullEvents / ConfirmEvents); the scheme picks the protocol.")
-settings.declare("TENCENT_VOD_PULL_TIMEOUT_SECONDS", tencent_config._int_between(6, 60), 10,
+settings.declare("TENCENT_VOD_PULL_TIMEOUT_SECONDS", settings.int_between(6, 60), 10,
                  doc="Timeout of each PullEvents call (VOD long-polls up to 5 s).")
-settings.declare("TENCENT_VOD_PULL_MAX_BATCHES", tencent_config._int_between(1, 100), 20,
+settings.declare("TENCENT_VOD_PULL_MAX_BATCHES", settings.int_between(1, 100), 20,
                  doc="Most PullEvents calls (of up to 16 events) per timer run.")
 
 

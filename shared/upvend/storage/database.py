@@ -21,16 +21,10 @@ from upvend import settings
 from upvend.errors import ConfigurationError, StorageUnavailable
 from upvend.storage.dialects import DIALECTS, Dialect
 
-def _seconds(raw: str) -> float:
-    value = float(raw)
-    if not 0 < value <= 60:
-        raise ValueError("must be a number of seconds between 0 and 60")
-    return value
-
 
 # Declared again here as a secret: the URL may carry the database password.
 settings.declare("DATABASE_URL", secret=True, doc="sqlite:///path, mysql://user:pass@host:port/db, postgresql://...")
-settings.declare("DATABASE_TIMEOUT_SECONDS", _seconds, 3.0,
+settings.declare("DATABASE_TIMEOUT_SECONDS", settings.seconds_between(0, 60), 3.0,
                  doc="Connect timeout for MySQL/PostgreSQL (callbacks must answer within 5 s).")
 
 TABLES = ("media", "events", "schema_version")

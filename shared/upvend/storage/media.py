@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from upvend.storage.columns import MediaFields
 from upvend.storage.database import Database, database
 from upvend.storage.notices import STATUS_RANK, MediaNotice, apply_notice, stored_dedupe_key
 
@@ -33,23 +34,12 @@ def object_media_id(bucket: str, key: str) -> str:
     return f"{bucket}/{key}"
 
 
-@dataclass
-class MediaRecord:
+@dataclass(kw_only=True)
+class MediaRecord(MediaFields):
     provider: str
     media_id: str
     kind: str
     status: str
-    owner: str | None = None
-    title: str | None = None
-    size: int | None = None
-    mime_type: str | None = None
-    media_url: str | None = None
-    cover_url: str | None = None
-    bucket: str | None = None
-    object_key: str | None = None
-    region: str | None = None
-    etag: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
     created_at: str = ""
     updated_at: str = ""
 

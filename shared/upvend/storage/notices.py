@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from upvend.errors import ValidationFailed
+from upvend.storage.columns import MediaFields
 from upvend.storage.database import Database, Transaction
 
 # "ready" outranks "failed": once any notice says the media is playable it stays so,
@@ -29,8 +30,8 @@ MAX_DEDUPE_KEY = 255
 MAX_MEDIA_ID, MAX_OWNER = 512, 191  # the narrowest column widths (MySQL)
 
 
-@dataclass
-class MediaNotice:
+@dataclass(kw_only=True)
+class MediaNotice(MediaFields):
     """What one accepted notice says about one media row, and the key that makes it unique."""
 
     dedupe_key: str
@@ -39,17 +40,6 @@ class MediaNotice:
     media_id: str
     kind: str
     status: str | None = None
-    owner: str | None = None
-    title: str | None = None
-    size: int | None = None
-    mime_type: str | None = None
-    media_url: str | None = None
-    cover_url: str | None = None
-    bucket: str | None = None
-    object_key: str | None = None
-    region: str | None = None
-    etag: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.status is not None and self.status not in STATUS_RANK:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from upvend import settings
 from upvend.errors import ConfigurationError
@@ -13,14 +12,6 @@ from upvend.errors import ConfigurationError
 VOD_MAX_VALIDITY_SECONDS = 7_776_000  # 90 days, the VOD limit on expireTime - currentTimeStamp
 POST_POLICY_MAX_SECONDS = 900
 
-
-def _int_between(low: int, high: int):
-    def parse(raw: str) -> int:
-        value = int(raw)
-        if not low <= value <= high:
-            raise ValueError(f"must be between {low} and {high}")
-        return value
-    return parse
 
 
 def _region(raw: str) -> str:
@@ -41,15 +32,9 @@ def _role_arn(raw: str) -> str:
     return raw
 
 
-def _base_url(raw: str) -> str:
-    parts = urlsplit(raw)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise ValueError("must be an http(s) URL without query")
-    return raw.rstrip("/")
-
 
 def _optional_base_url(raw: str) -> str:
-    return _base_url(raw) if raw else ""
+    return settings.http_url(raw) if raw else ""
 
 
 def _flag(raw: str) -> int:
@@ -71,20 +56,20 @@ settings.declare("TENCENT_COS_BUCKET", _bucket, doc="COS bucket as <name>-<appid
 settings.declare("TENCENT_COS_HOST", _optional_base_url, "",
                  doc="COS base URL for uploads; default https://<bucket>.cos.<region>.myqcloud.com.")
 settings.declare("TENCENT_STS_ROLE_ARN", _role_arn, doc="CAM role assumed for COS upload keys.")
-settings.declare("TENCENT_STS_DURATION_SECONDS", _int_between(900, 43_200), 1800,
+settings.declare("TENCENT_STS_DURATION_SECONDS", settings.int_between(900, 43_200), 1800,
                  doc="Lifetime of COS temporary keys (AssumeRole allows up to 43200).")
-settings.declare("TENCENT_STS_ENDPOINT", _base_url, "https://sts.tencentcloudapi.com",
+settings.declare("TENCENT_STS_ENDPOINT", settings.http_url, "https://sts.tencentcloudapi.com",
                  doc="STS API 3.0 endpoint; the scheme picks the protocol.")
-settings.declare("TENCENT_TIMEOUT_SECONDS", _int_between(1, 60), 5, doc="Timeout of each Tencent API call.")
-settings.declare("TENCENT_POST_POLICY_SECONDS", _int_between(1, POST_POLICY_MAX_SECONDS), 600,
+settings.declare("TENCENT_TIMEOUT_SECONDS", settings.int_between(1, 60), 5, doc="Timeout of each Tencent API call.")
+settings.declare("TENCENT_POST_POLICY_SECONDS", settings.int_between(1, POST_POLICY_MAX_SECONDS), 600,
                  doc="Lifetime of a COS PostObject policy (at most 900 s).")
 settings.declare("TENCENT_VOD_SECRET_ID", doc="SecretId of the VOD-upload-only sub-account key.")
 settings.declare("TENCENT_VOD_SECRET_KEY", secret=True, doc="SecretKey of the VOD-upload-only sub-account key.")
-settings.declare("TENCENT_VOD_SIGNATURE_SECONDS", _int_between(1, VOD_MAX_VALIDITY_SECONDS), 600,
+settings.declare("TENCENT_VOD_SIGNATURE_SECONDS", settings.int_between(1, VOD_MAX_VALIDITY_SECONDS), 600,
                  doc="Validity of a VOD upload signature (VOD allows up to 90 days).")
 settings.declare("TENCENT_VOD_PROCEDURE", _text(200), "", doc="Task flow run after each VOD upload.")
-settings.declare("TENCENT_VOD_CLASS_ID", _int_between(0, 2**63 - 1), 0, doc="VOD category of uploads.")
-settings.declare("TENCENT_VOD_SUB_APP_ID", _int_between(0, 2**63 - 1), 0, doc="VOD sub-application id (0 = none).")
+settings.declare("TENCENT_VOD_CLASS_ID", settings.int_between(0, 2**63 - 1), 0, doc="VOD category of uploads.")
+settings.declare("TENCENT_VOD_SUB_APP_ID", settings.int_between(0, 2**63 - 1), 0, doc="VOD sub-application id (0 = none).")
 settings.declare("TENCENT_VOD_STORAGE_REGION", lambda raw: _region(raw) if raw else "", "",
                  doc="VOD storage region; empty = the account default.")
 settings.declare("TENCENT_VOD_ONE_TIME_VALID", _flag, 1, doc="1 = each VOD signature works once.")
