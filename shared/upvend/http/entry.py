@@ -50,4 +50,5 @@ def http_handler(app: Any, *, function: str) -> Handler:
                                        "durationMs": round((time.perf_counter() - started) * 1000, 2)})
             return result
 
+    handler.api_routes = getattr(app, "api_routes", ())  # type: ignore[attr-defined]
     return handler
