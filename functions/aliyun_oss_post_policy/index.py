@@ -15,7 +15,8 @@ from upvend.uploads import new_object_key, upload_rule
 
 
 class PostPolicyBody(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
+                              json_schema_extra={"examples": [{"fileName": "cat.jpg", "contentType": "image/jpeg", "size": 102400}]})
 
     fileName: Annotated[StrictStr, Field(min_length=3, max_length=255)]
     contentType: Annotated[StrictStr, Field(min_length=3, max_length=128,

@@ -38,5 +38,5 @@ async def vod_callback(request: Request):
 
 # Authenticated by the X-VOD-SIGNATURE header, not by a session token.
 app = create_app([ApiRoute("POST", "/aliyun/vod/callback", vod_callback, "Aliyun VOD event notification (signed)",
-                           request=VodEnvelope, response=CallbackAck, auth=False, errors=(401, 503))])
+                           request=VodEnvelope, response=CallbackAck, auth=False, errors=(403, 503))])
 handler = http_handler(app, function="aliyun-vod-callback")

@@ -14,7 +14,7 @@ from upvend.tencent.sts import cos_upload_keys
 from upvend.uploads import new_object_key, upload_rule
 
 class PostPolicyRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"fileName": "cat.jpg", "contentType": "image/jpeg", "size": 102400}]})
 
     fileName: Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
     contentType: Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=3, max_length=100,
