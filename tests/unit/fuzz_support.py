@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
+
+import pytest
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -42,3 +44,17 @@ def assert_http_answer(result: Any) -> None:
         assert result["headers"]["content-type"].startswith("application/json")
         body = json.loads(result["body"])
         assert set(body) == {"error"} and {"code", "message", "requestId"} <= set(body["error"])
+
+
+def module_env(**variables: str) -> Callable[[], Iterator[None]]:
+    """An autouse module fixture setting UPVEND_* variables (hypothesis tests cannot use `monkeypatch`)."""
+
+    @pytest.fixture(autouse=True, scope="module")
+    def _env() -> Iterator[None]:
+        patch = pytest.MonkeyPatch()
+        for name, value in variables.items():
+            patch.setenv(name, value)
+        yield
+        patch.undo()
+
+    return _env

@@ -5,13 +5,13 @@ from __future__ import annotations
 import base64
 import json
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict, StrictStr
 from starlette.requests import Request
 
-from tests.unit.fuzz_support import FUZZ, anything, assert_http_answer, header_maps, json_values, scalars
+from tests.unit.fuzz_support import (FUZZ, anything, assert_http_answer, header_maps, json_values, module_env,
+                                     scalars)
 from upvend.auth import authenticate, issue_token
 from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
 from upvend.http.events import HTTP_EVENT_HANDLERS, MalformedEvent, infer_http_event
@@ -39,12 +39,7 @@ HANDLER = http_handler(create_app([ApiRoute("POST", "/notes/{id}", save, "Save a
                                             response=Saved)]), function="fuzz")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def jwt_secret():
-    mp = pytest.MonkeyPatch()
-    mp.setenv("UPVEND_JWT_SECRET", SECRET)
-    yield
-    mp.undo()
+jwt_secret = module_env(UPVEND_JWT_SECRET=SECRET)
 
 
 def _auth() -> st.SearchStrategy[str]:

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.unit.fuzz_support import FUZZ, anything, client_error_or, header_maps, json_values
+from tests.unit.fuzz_support import FUZZ, anything, client_error_or, header_maps, json_values, module_env
 from upvend.aliyun.credentials import AliyunCredentials
 from upvend.aliyun.oss_policy import OssPostPolicy, callback_param
 from upvend.aliyun.session_policy import oss_upload_policy
@@ -46,12 +46,7 @@ PEM = PRIVATE.public_key().public_bytes(serialization.Encoding.PEM, serializatio
 TOKEN = "fuzz-callback-token-0123456789"
 
 
-@pytest.fixture(autouse=True, scope="module")
-def notice_settings():
-    mp = pytest.MonkeyPatch()
-    mp.setenv("UPVEND_TENCENT_VOD_CALLBACK_TOKEN", TOKEN)
-    yield
-    mp.undo()
+notice_settings = module_env(UPVEND_TENCENT_VOD_CALLBACK_TOKEN=TOKEN)
 
 
 texts = st.text(max_size=80)
