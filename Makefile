@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test venv clean package render deploy
+.PHONY: run test venv clean package render deploy bench
 
 # Deploying: `make package`, `make render PROVIDER=aliyun|tencent`, `make deploy PROVIDER=... [DRY_RUN=1]`.
 PROVIDER ?=
@@ -27,6 +27,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Benchmarks (not part of `make test`): prints a table, writes bench/results.json.
+bench: $(STAMP)
+	$(PY) -m bench $(BENCH_ARGS)
 
 package: $(STAMP)
 	$(PY) -m devtools.cli package $(_provider)

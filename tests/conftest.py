@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from devtools.stack import LocalStack
+from tests.log_audit import LineRecorder, SecretBook, harvesting_answers, leaks
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -53,3 +54,27 @@ def login(gateway: httpx.Client) -> Callable[..., str]:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def log_audit() -> Iterator[SecretBook]:
+    """Record every log line of the run; at the end, no known secret or issued credential may appear in one."""
+    import logging
+
+    from devtools.emulator.aliyun.config import ALIYUN_DEV
+    from devtools.emulator.config import EmulatorConfig
+    from devtools.emulator.tencent.account import DEV_ACCOUNT
+    from devtools.local_env import DEV_JWT_SECRET, DEV_TENCENT_VOD_CALLBACK_TOKEN, DEV_VOD_CALLBACK_KEY
+
+    book, recorder = SecretBook(), LineRecorder()
+    book.add([DEV_JWT_SECRET, DEV_TENCENT_VOD_CALLBACK_TOKEN, DEV_VOD_CALLBACK_KEY, EmulatorConfig.wechat_secret,
+              ALIYUN_DEV.function_key_secret, ALIYUN_DEV.function_token, DEV_ACCOUNT.role_secret_key,
+              DEV_ACCOUNT.role_token, DEV_ACCOUNT.vod_secret_key])
+    logging.getLogger().addHandler(recorder)
+    try:
+        with harvesting_answers(book):
+            yield book
+    finally:
+        logging.getLogger().removeHandler(recorder)
+    found = leaks(recorder.lines, book.values)
+    assert not found, "secrets in log lines:\n" + "\n".join(found[:20])

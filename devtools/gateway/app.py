@@ -6,6 +6,7 @@ the function's real handler in a worker thread, and mapping its answer back.
 Where a route is declared for both providers, the header `X-Upvend-Provider`
 picks one; otherwise the preferred provider answers.
 
+`GET /openapi.json` is the OpenAPI document of those routes (devtools/gateway/openapi.py).
 Dev endpoints under `/_upvend/`: `GET /_upvend/routes`, and
 `POST /_upvend/invoke/{function}` to call any function (e.g. a trigger) with a
 raw event body, as the platform's invoke API would.
@@ -18,10 +19,12 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from devtools.gateway.openapi import openapi_document
 from devtools.gateway.events import IncomingRequest, context_for, event_for, read_result
 from devtools.gateway.registry import Registry
 
@@ -40,6 +43,13 @@ def create_gateway(registry: Registry) -> Starlette:
             {"function": fn.spec.name, "provider": fn.spec.provider, "method": r.method, "path": r.path}
             for fn in registry.functions.values() for r in fn.spec.http
         ])
+
+    document: dict[str, Any] = {}
+
+    async def openapi(request: Request) -> Response:
+        if not document:  # imports every function once, as their cold starts would
+            document.update(await run_in_threadpool(openapi_document, registry, str(request.base_url).rstrip("/")))
+        return JSONResponse(document)
 
     async def invoke(request: Request) -> Response:
         fn = registry.functions.get(request.path_params["name"])
@@ -84,9 +94,16 @@ def create_gateway(registry: Registry) -> Starlette:
         headers["x-upvend-function"] = fn.spec.name
         return Response(body, status_code=status, headers=headers)
 
+    async def http_error(request: Request, exc: Exception) -> Response:
+        # e.g. TRACE or CONNECT, which no function route accepts: still the JSON envelope
+        assert isinstance(exc, HTTPException)
+        code = "method_not_allowed" if exc.status_code == 405 else f"http_{exc.status_code}"
+        return _error(exc.status_code, code, str(exc.detail))
+
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-    return Starlette(routes=[
+    return Starlette(exception_handlers={HTTPException: http_error}, routes=[
         Route("/_upvend/routes", routes, methods=["GET"]),
+        Route("/openapi.json", openapi, methods=["GET"]),
         Route("/_upvend/invoke/{name}", invoke, methods=["POST"]),
         Route("/{path:path}", serve, methods=methods),
     ])

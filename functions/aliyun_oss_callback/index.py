@@ -7,14 +7,14 @@ FC HTTP event keeps no raw query, so a signed query could not be rebuilt.
 """
 
 from starlette.requests import Request
-from starlette.routing import Route
 
-from upvend.http import create_app, http_handler, json_response
+from upvend.http import ApiRoute, create_app, http_handler, json_response
+from upvend.http.api import FORM, JSON
 from upvend.http.body import MAX_JSON_BYTES
 from upvend.errors import PayloadTooLarge
 from upvend.logs import get_logger
-from upvend.media_api import record_json
-from upvend.notices.oss_callback import oss_notice, parse_callback_body, verify_oss_callback
+from upvend.media_api import MediaItem, record_json
+from upvend.notices.oss_callback import OssCallbackBody, oss_notice, parse_callback_body, verify_oss_callback
 from upvend.storage.media import MediaRepository
 
 log = get_logger("upvend.oss_callback")
@@ -33,5 +33,8 @@ async def oss_callback(request: Request):
     return json_response(record_json(repo.get(notice.provider, notice.media_id)))
 
 
-app = create_app([Route("/aliyun/oss/callback", oss_callback, methods=["POST"])])
+# Authenticated by OSS's RSA signature (Authorization + x-oss-pub-key-url), not by a session token.
+app = create_app([ApiRoute("POST", "/aliyun/oss/callback", oss_callback, "OSS upload callback (RSA-signed)",
+                           request=OssCallbackBody, request_types=(FORM, JSON), response=MediaItem, auth=False,
+                           errors=(401, 403, 413, 503))])
 handler = http_handler(app, function="aliyun-oss-callback")

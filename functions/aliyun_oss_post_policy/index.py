@@ -4,24 +4,31 @@ from typing import Annotated, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from starlette.requests import Request
-from starlette.routing import Route
 
 from upvend import settings
 from upvend.aliyun.config import oss_form_host, region
 from upvend.aliyun.credentials import function_credentials
 from upvend.aliyun.oss_policy import OssPostPolicy, callback_param
 from upvend.auth import authenticate
-from upvend.http import create_app, http_handler, json_response, read_json
+from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
 from upvend.uploads import new_object_key, upload_rule
 
 
 class PostPolicyBody(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
+                              json_schema_extra={"examples": [{"fileName": "cat.jpg", "contentType": "image/jpeg", "size": 102400}]})
 
     fileName: Annotated[StrictStr, Field(min_length=3, max_length=255)]
     contentType: Annotated[StrictStr, Field(min_length=3, max_length=128,
                                             pattern=r"^[A-Za-z0-9.+-]+/[A-Za-z0-9.+-]+$")]
     size: Optional[Annotated[StrictInt, Field(gt=0)]] = None
+
+
+class OssPostForm(BaseModel):
+    host: str
+    key: str
+    expire: int
+    formData: dict[str, str]
 
 
 async def post_policy(request: Request):
@@ -39,5 +46,6 @@ async def post_policy(request: Request):
                           "expire": int(policy.expires_at.timestamp()), "formData": form})
 
 
-app = create_app([Route("/aliyun/oss/post-policy", post_policy, methods=["POST"])])
+app = create_app([ApiRoute("POST", "/aliyun/oss/post-policy", post_policy, "A signed OSS PostObject form for one new key",
+                           request=PostPolicyBody, response=OssPostForm, errors=(413,))])
 handler = main_handler = http_handler(app, function="aliyun-oss-post-policy")

@@ -2,7 +2,6 @@
 
 from pydantic import BaseModel, ConfigDict
 from starlette.requests import Request
-from starlette.routing import Route
 
 from upvend import settings
 from upvend.aliyun.config import oss_endpoint, region
@@ -10,13 +9,24 @@ from upvend.aliyun.credentials import function_credentials
 from upvend.aliyun.sts import oss_upload_credentials
 from upvend.aliyun.times import iso_z
 from upvend.auth import authenticate
-from upvend.http import create_app, http_handler, json_response, read_json
+from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
 from upvend.uploads import caller_prefix
 
 
 class StsBody(BaseModel):
     # The prefix and bucket are the server's choice: a client naming them gets a clear 400.
     model_config = ConfigDict(extra="forbid")
+
+
+class OssUploadCredentials(BaseModel):
+    accessKeyId: str
+    accessKeySecret: str
+    securityToken: str
+    expiration: str
+    region: str
+    bucket: str
+    endpoint: str
+    prefix: str
 
 
 async def sts_token(request: Request):
@@ -37,5 +47,6 @@ async def sts_token(request: Request):
     })
 
 
-app = create_app([Route("/aliyun/sts", sts_token, methods=["POST"])])
+app = create_app([ApiRoute("POST", "/aliyun/sts", sts_token, "STS credentials for uploads under the caller's prefix",
+                           request=StsBody, response=OssUploadCredentials, errors=(502, 503))])
 handler = main_handler = http_handler(app, function="aliyun-sts")

@@ -5,15 +5,21 @@ the signature is checked first, the write is one short transaction, and a
 storage failure answers 503 so the retry can succeed.
 """
 
-from starlette.requests import Request
-from starlette.routing import Route
+from typing import Literal
 
-from upvend.http import create_app, http_handler, json_response, read_json
+from pydantic import BaseModel
+from starlette.requests import Request
+
+from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
 from upvend.logs import get_logger
 from upvend.notices.aliyun_vod import VodEnvelope, parse_vod_event, verify_vod_callback, vod_notice
 from upvend.storage.media import MediaRepository
 
 log = get_logger("upvend.vod_callback")
+
+
+class CallbackAck(BaseModel):
+    status: Literal["recorded", "duplicate", "ignored"]
 
 
 async def vod_callback(request: Request):
@@ -30,5 +36,7 @@ async def vod_callback(request: Request):
     return json_response({"status": "recorded" if applied else "duplicate"})
 
 
-app = create_app([Route("/aliyun/vod/callback", vod_callback, methods=["POST"])])
+# Authenticated by the X-VOD-SIGNATURE header, not by a session token.
+app = create_app([ApiRoute("POST", "/aliyun/vod/callback", vod_callback, "Aliyun VOD event notification (signed)",
+                           request=VodEnvelope, response=CallbackAck, auth=False, errors=(403, 503))])
 handler = http_handler(app, function="aliyun-vod-callback")

@@ -1,15 +1,14 @@
 """POST /aliyun/vod/upload-video/refresh: a fresh UploadAuth, only for a video the caller owns."""
 
 from starlette.requests import Request
-from starlette.routing import Route
 
 from upvend.aliyun.credentials import function_credentials
 from upvend.aliyun.media import owns_vod_video
-from upvend.aliyun.vod import refresh_upload_video
+from upvend.aliyun.vod import VodUploadAnswer, refresh_upload_video
 from upvend.aliyun.vod_input import VideoRefreshBody
 from upvend.auth import authenticate
 from upvend.errors import NotFound
-from upvend.http import create_app, http_handler, json_response, read_json
+from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
 
 
 async def refresh_video(request: Request):
@@ -22,5 +21,7 @@ async def refresh_video(request: Request):
     return json_response(upload.to_json("videoId"))
 
 
-app = create_app([Route("/aliyun/vod/upload-video/refresh", refresh_video, methods=["POST"])])
+app = create_app([ApiRoute("POST", "/aliyun/vod/upload-video/refresh", refresh_video,
+                           "A fresh upload auth for a video the caller owns",
+                           request=VideoRefreshBody, response=VodUploadAnswer, errors=(404, 502, 503))])
 handler = main_handler = http_handler(app, function="aliyun-vod-refresh-video")

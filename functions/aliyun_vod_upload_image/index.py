@@ -1,14 +1,13 @@
 """POST /aliyun/vod/upload-image: VOD CreateUploadImage for the caller, recorded as an upload in progress."""
 
 from starlette.requests import Request
-from starlette.routing import Route
 
 from upvend.aliyun.credentials import function_credentials
 from upvend.aliyun.media import record_vod_upload
-from upvend.aliyun.vod import create_upload_image
+from upvend.aliyun.vod import VodImageAnswer, create_upload_image
 from upvend.aliyun.vod_input import ImageUploadBody
 from upvend.auth import authenticate
-from upvend.http import create_app, http_handler, json_response, read_json
+from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
 
 DEFAULT_IMAGE_EXT = "png"  # VOD's own default
 
@@ -24,5 +23,6 @@ async def upload_image(request: Request):
     return json_response(upload.to_json("imageId"))
 
 
-app = create_app([Route("/aliyun/vod/upload-image", upload_image, methods=["POST"])])
+app = create_app([ApiRoute("POST", "/aliyun/vod/upload-image", upload_image, "VOD upload address and auth for a new image",
+                           request=ImageUploadBody, response=VodImageAnswer, errors=(502, 503))])
 handler = main_handler = http_handler(app, function="aliyun-vod-upload-image")

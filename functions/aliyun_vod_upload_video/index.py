@@ -1,14 +1,13 @@
 """POST /aliyun/vod/upload-video: VOD CreateUploadVideo for the caller, recorded as an upload in progress."""
 
 from starlette.requests import Request
-from starlette.routing import Route
 
 from upvend.aliyun.credentials import function_credentials
 from upvend.aliyun.media import record_vod_upload
-from upvend.aliyun.vod import create_upload_video, media_rule
+from upvend.aliyun.vod import VodUploadAnswer, create_upload_video, media_rule
 from upvend.aliyun.vod_input import VideoUploadBody
 from upvend.auth import authenticate
-from upvend.http import create_app, http_handler, json_response, read_json
+from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
 
 
 async def upload_video(request: Request):
@@ -23,5 +22,6 @@ async def upload_video(request: Request):
     return json_response(upload.to_json("videoId"))
 
 
-app = create_app([Route("/aliyun/vod/upload-video", upload_video, methods=["POST"])])
+app = create_app([ApiRoute("POST", "/aliyun/vod/upload-video", upload_video, "VOD upload address and auth for a new video",
+                           request=VideoUploadBody, response=VodUploadAnswer, errors=(502, 503))])
 handler = main_handler = http_handler(app, function="aliyun-vod-upload-video")

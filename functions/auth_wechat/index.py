@@ -4,10 +4,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StrictStr, StringConstraints
 from starlette.requests import Request
-from starlette.routing import Route
 
 from upvend.auth import issue_token
-from upvend.http import create_app, http_handler, json_response, read_json
+from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
 from upvend.wechat import code_to_session
 
 
@@ -17,6 +16,11 @@ class WechatLogin(BaseModel):
     code: Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
 
 
+class SessionToken(BaseModel):
+    token: str
+    expiresIn: int
+
+
 async def login(request: Request):
     body = await read_json(request, WechatLogin)
     session = code_to_session(body.code)
@@ -24,5 +28,6 @@ async def login(request: Request):
     return json_response({"token": token, "expiresIn": ttl})
 
 
-app = create_app([Route("/auth/wechat", login, methods=["POST"])])
+app = create_app([ApiRoute("POST", "/auth/wechat", login, "Exchange a wx.login code for a session token",
+                           request=WechatLogin, response=SessionToken, auth=False, errors=(401, 502, 503))])
 handler = main_handler = http_handler(app, function="auth-wechat")

@@ -4,12 +4,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
-from starlette.routing import Route
 
 from upvend.auth import authenticate
 from upvend.errors import NotFound, ValidationFailed
-from upvend.http import create_app, http_handler, json_response, parse_model
-from upvend.media_api import decode_cursor, encode_cursor, parse_public_id, record_json
+from upvend.http import ApiRoute, create_app, http_handler, json_response, parse_model
+from upvend.media_api import MediaItem, MediaPage, decode_cursor, encode_cursor, parse_public_id, record_json
 from upvend.storage.media import STATUSES, ListPosition, MediaRepository
 
 Status = Literal[STATUSES]  # type: ignore[valid-type]
@@ -55,5 +54,9 @@ async def get_media(request: Request):
     return json_response(record_json(record))
 
 
-app = create_app([Route("/media", list_media, methods=["GET"]), Route("/media/{id}", get_media, methods=["GET"])])
+app = create_app([
+    ApiRoute("GET", "/media", list_media, "The caller's media, newest first", query=MediaListQuery,
+             response=MediaPage, errors=(503,)),
+    ApiRoute("GET", "/media/{id}", get_media, "One of the caller's media", response=MediaItem, errors=(404, 503)),
+])
 handler = main_handler = http_handler(app, function="media-query")

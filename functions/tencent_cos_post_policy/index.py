@@ -5,22 +5,28 @@ from typing import Annotated, Optional
 
 from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr, StringConstraints
 from starlette.requests import Request
-from starlette.routing import Route
 
 from upvend import settings
 from upvend.auth import authenticate
-from upvend.http import create_app, http_handler, json_response, read_json
+from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
 from upvend.tencent.cos_policy import CosPostPolicy
 from upvend.tencent.sts import cos_upload_keys
 from upvend.uploads import new_object_key, upload_rule
 
 class PostPolicyRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"fileName": "cat.jpg", "contentType": "image/jpeg", "size": 102400}]})
 
     fileName: Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
     contentType: Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=3, max_length=100,
                                                         pattern=r"^[\w.+-]+/[\w.+-]+$")]
     size: Optional[StrictInt] = None
+
+
+class CosPostForm(BaseModel):
+    url: str
+    key: str
+    expire: int
+    formData: dict[str, str]
 
 
 async def post_policy(request: Request):
@@ -42,5 +48,6 @@ async def post_policy(request: Request):
     })
 
 
-app = create_app([Route("/tencent/cos/post-policy", post_policy, methods=["POST"])])
+app = create_app([ApiRoute("POST", "/tencent/cos/post-policy", post_policy, "A signed COS PostObject form for one new key",
+                           request=PostPolicyRequest, response=CosPostForm, errors=(502, 503))])
 handler = main_handler = http_handler(app, function="tencent-cos-post-policy")

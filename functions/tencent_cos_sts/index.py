@@ -2,15 +2,29 @@
 
 from pydantic import BaseModel, ConfigDict
 from starlette.requests import Request
-from starlette.routing import Route
 
 from upvend.auth import authenticate
-from upvend.http import create_app, http_handler, json_response, read_json
+from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
 from upvend.tencent.sts import cos_upload_keys
 
 
 class StsRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class CosTempKeys(BaseModel):
+    tmpSecretId: str
+    tmpSecretKey: str
+    sessionToken: str
+
+
+class CosUploadCredentials(BaseModel):
+    credentials: CosTempKeys
+    startTime: int
+    expiredTime: int
+    bucket: str
+    region: str
+    prefix: str
 
 
 async def cos_sts(request: Request):
@@ -29,5 +43,6 @@ async def cos_sts(request: Request):
     })
 
 
-app = create_app([Route("/tencent/cos/sts", cos_sts, methods=["POST"])])
+app = create_app([ApiRoute("POST", "/tencent/cos/sts", cos_sts, "Temporary COS keys for uploads under the caller's prefix",
+                           request=StsRequest, response=CosUploadCredentials, errors=(502, 503))])
 handler = main_handler = http_handler(app, function="tencent-cos-sts")

@@ -5,15 +5,22 @@ constant time; a wrong one answers 404 like any unknown path). Pull mode, which
 is authenticated, applies the same events through the same mapping.
 """
 
-from starlette.requests import Request
-from starlette.routing import Route
+from typing import Literal
 
-from upvend.http import create_app, http_handler, json_response, read_json
+from pydantic import BaseModel
+from starlette.requests import Request
+
+from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
 from upvend.logs import get_logger
 from upvend.notices.recording import record_notices
 from upvend.notices.tencent_vod import VodEventContent, verify_path_token, vod_notices
 
 log = get_logger("upvend.tencent_vod_callback")
+
+
+class PushAck(BaseModel):
+    code: Literal[0]
+    status: Literal["recorded", "duplicate", "ignored"]
 
 
 async def vod_callback(request: Request):
@@ -28,5 +35,7 @@ async def vod_callback(request: Request):
     return json_response({"code": 0, "status": "recorded" if summary["recorded"] else "duplicate"})
 
 
-app = create_app([Route("/tencent/vod/callback/{token}", vod_callback, methods=["POST"])])
+# Authenticated by the secret token in the path, not by a session token.
+app = create_app([ApiRoute("POST", "/tencent/vod/callback/{token}", vod_callback, "Tencent VOD push event",
+                           request=VodEventContent, response=PushAck, auth=False, errors=(404, 503))])
 main_handler = http_handler(app, function="tencent-vod-callback")

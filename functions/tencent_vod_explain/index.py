@@ -3,15 +3,14 @@
 The HMAC is checked with the configured VOD key when the signature names its SecretId.
 """
 
-from typing import Annotated
+from typing import Annotated, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, StrictStr, StringConstraints
 from starlette.requests import Request
-from starlette.routing import Route
 
 from upvend import settings
 from upvend.auth import authenticate
-from upvend.http import create_app, http_handler, json_response, read_json
+from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
 from upvend.tencent.vod_explain import explain_signature
 from upvend.tencent.vod_signature import MalformedSignature, decode_signature
 
@@ -20,6 +19,21 @@ class ExplainRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     signature: Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=8192)]
+
+
+class ExplainedField(BaseModel):
+    name: str
+    value: str
+    meaning: str
+    problem: Optional[str] = None
+
+
+class Explanation(BaseModel):
+    ok: bool
+    hmac: Literal["match", "mismatch", "unchecked"]
+    problems: list[str]
+    original: Optional[str] = None
+    fields: list[ExplainedField]
 
 
 def _signer_id(signature: str) -> str | None:
@@ -39,5 +53,6 @@ async def explain(request: Request):
     return json_response(result.to_dict())
 
 
-app = create_app([Route("/tencent/vod/signature/explain", explain, methods=["POST"])])
+app = create_app([ApiRoute("POST", "/tencent/vod/signature/explain", explain, "What a VOD signature says and what is wrong",
+                           request=ExplainRequest, response=Explanation)])
 handler = main_handler = http_handler(app, function="tencent-vod-explain")

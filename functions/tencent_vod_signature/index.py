@@ -2,19 +2,26 @@
 
 from datetime import datetime, timezone
 
+from typing import Optional
+
 from pydantic import BaseModel, ConfigDict
 from starlette.requests import Request
-from starlette.routing import Route
 
 from upvend import settings
 from upvend.auth import authenticate
-from upvend.http import create_app, http_handler, json_response, read_json
+from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
 from upvend.tencent.vod_signature import sign_grant, upload_grant_for
 
 
 class SignatureRequest(BaseModel):
     # Every signed parameter is chosen by the server; a client that tries to set one is told so.
     model_config = ConfigDict(extra="forbid")
+
+
+class VodSignature(BaseModel):
+    signature: str
+    expiresAt: str
+    ugcHost: Optional[str] = None
 
 
 async def vod_signature(request: Request):
@@ -30,5 +37,6 @@ async def vod_signature(request: Request):
     return json_response(body)
 
 
-app = create_app([Route("/tencent/vod/signature", vod_signature, methods=["POST"])])
+app = create_app([ApiRoute("POST", "/tencent/vod/signature", vod_signature, "A VOD client upload signature",
+                           request=SignatureRequest, response=VodSignature)])
 handler = main_handler = http_handler(app, function="tencent-vod-signature")

@@ -2,10 +2,33 @@
 
 from __future__ import annotations
 
+import sys
 import time
+from types import ModuleType
 from typing import Any, Mapping
 
-import jwt
+
+def _pyjwt_without_cryptography() -> ModuleType:
+    """Import PyJWT without its optional `cryptography` backend.
+
+    Session tokens are HS256, which PyJWT signs and verifies with hmac alone;
+    loading the RSA/EC backends would add tens of milliseconds to every cold
+    start. PyJWT treats a missing `cryptography` as "not installed". Modules
+    that need cryptography (OSS callback verification) still import it later.
+    """
+    if "jwt" in sys.modules or "cryptography" in sys.modules:
+        import jwt
+        return jwt
+    sys.modules["cryptography"] = None  # type: ignore[assignment]  # import-time only, single-threaded
+    try:
+        import jwt
+    finally:
+        if sys.modules.get("cryptography", ...) is None:
+            del sys.modules["cryptography"]
+    return jwt
+
+
+jwt = _pyjwt_without_cryptography()
 
 from upvend import settings
 from upvend.errors import Unauthorized

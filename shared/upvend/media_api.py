@@ -12,7 +12,9 @@ import base64
 import binascii
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, Optional
+
+from pydantic import BaseModel
 
 from upvend.errors import ValidationFailed
 from upvend.storage.media import ListPosition, MediaRecord
@@ -62,6 +64,35 @@ def decode_cursor(token: str) -> ListPosition:
         raise ValidationFailed("cursor is not a cursor this API issued.", code="invalid_cursor",
                                details=[{"field": "cursor", "message": "invalid cursor"}]) from None
     return ListPosition(created_at, provider, media_id)
+
+
+class MediaItem(BaseModel):
+    """A media row as clients see it."""
+
+    id: str
+    provider: str
+    mediaId: str
+    kind: str
+    status: str
+    title: Optional[str] = None
+    size: Optional[int] = None
+    mimeType: Optional[str] = None
+    mediaUrl: Optional[str] = None
+    coverUrl: Optional[str] = None
+    bucket: Optional[str] = None
+    objectKey: Optional[str] = None
+    region: Optional[str] = None
+    etag: Optional[str] = None
+    extra: dict[str, Any]
+    createdAt: str
+    updatedAt: str
+
+
+class MediaPage(BaseModel):
+    """One page of the caller's media, newest first; `nextCursor` is null on the last page."""
+
+    items: list[MediaItem]
+    nextCursor: Optional[str] = None
 
 
 def record_json(record: MediaRecord) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Iterator
 
 import pytest
 
+from devtools.database_admin import drop_tables, server_problem
 from tests.conftest import IN_CI
 from upvend.storage.database import Database, DatabaseUrl
 
@@ -25,28 +26,6 @@ BACKENDS = [
 ]
 
 
-def _server_reachable(url: str) -> str | None:
-    """None when a connection works, else why not."""
-    parsed = DatabaseUrl.parse(url)
-    try:
-        conn = Database(url).dialect.connect(parsed, 3.0)
-    except Exception as exc:  # any failure to connect means: no server for these tests
-        return f"{type(exc).__name__}: {exc}"
-    conn.close()
-    return None
-
-
-def _drop_tables(db: Database) -> None:
-    conn = db.dialect.connect(db.url, 3.0)
-    try:
-        cursor = conn.cursor()
-        for table in db.tables.values():
-            cursor.execute(f"DROP TABLE IF EXISTS {table}")
-        cursor.close()
-    finally:
-        conn.close()
-
-
 @pytest.fixture(params=BACKENDS)
 def db(request: pytest.FixtureRequest, tmp_path) -> Iterator[Database]:
     """A fresh, empty upvend schema on one backend."""
@@ -56,7 +35,7 @@ def db(request: pytest.FixtureRequest, tmp_path) -> Iterator[Database]:
         yield Database(f"sqlite:///{tmp_path / 'upvend.sqlite3'}?table_prefix={prefix}")
         return
     base = MYSQL_URL if backend == "mysql" else POSTGRES_URL
-    problem = _server_reachable(base)
+    problem = server_problem(base)
     if problem is not None:
         message = f"{backend} server unreachable at {DatabaseUrl.parse(base).host}: {problem}"
         if IN_CI:
@@ -66,4 +45,4 @@ def db(request: pytest.FixtureRequest, tmp_path) -> Iterator[Database]:
     try:
         yield database
     finally:
-        _drop_tables(database)
+        drop_tables(database)

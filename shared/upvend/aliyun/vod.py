@@ -11,7 +11,9 @@ import base64
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from typing import Any, Callable, Optional
+
+from pydantic import BaseModel
 
 from upvend import settings
 from upvend.aliyun import rpc
@@ -43,6 +45,27 @@ class VodUpload:
         if self.image_url is not None:
             body["imageUrl"] = self.image_url
         return body
+
+
+class VodUploadAnswer(BaseModel):
+    """The body of the video routes; the Base64 blobs go to the VOD upload SDK unchanged."""
+
+    videoId: str
+    uploadAddress: str
+    uploadAuth: str
+    requestId: str
+    expiresAt: str
+
+
+class VodImageAnswer(BaseModel):
+    """The body of the image route."""
+
+    imageId: str
+    uploadAddress: str
+    uploadAuth: str
+    requestId: str
+    expiresAt: str
+    imageUrl: Optional[str] = None
 
 
 def media_rule(file_name: str, size: int | None) -> UploadRule:

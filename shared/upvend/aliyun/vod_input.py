@@ -63,6 +63,9 @@ class _VodBody(BaseModel):
 class VideoUploadBody(_VodBody):
     """`POST /aliyun/vod/upload-video`."""
 
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={
+        "examples": [{"title": "Holiday", "fileName": "holiday.mp4", "fileSize": 1048576, "tags": ["trip"]}]})
+
     title: Title
     fileName: Annotated[StrictStr, Field(min_length=3, max_length=255)]
     fileSize: Optional[Annotated[StrictInt, Field(gt=0)]] = None

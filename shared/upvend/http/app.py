@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from upvend import settings
 from upvend.errors import MethodNotAllowed, NotFound, UpvendError
+from upvend.http.api import ApiRoute
 from upvend.logs import get_logger, request_id_var
 
 log = get_logger("upvend.http")
@@ -85,6 +86,7 @@ class CorsMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self.api_routes: tuple[ApiRoute, ...] = ()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -112,10 +114,12 @@ class CorsMiddleware:
         await self.app(scope, receive, send_with_cors)
 
 
-def create_app(routes: Sequence[BaseRoute]) -> ASGIApp:
-    """Build a function's ASGI app from its routes."""
+def create_app(routes: Sequence[BaseRoute | ApiRoute]) -> ASGIApp:
+    """Build a function's ASGI app from its routes; declared `ApiRoute`s stay readable as `.api_routes`."""
     app = Starlette(
-        routes=list(routes),
+        routes=[r.route() if isinstance(r, ApiRoute) else r for r in routes],
         exception_handlers={UpvendError: _upvend_error, HTTPException: _http_error, Exception: _unexpected},
     )
-    return CorsMiddleware(GuardMiddleware(app))
+    wrapped = CorsMiddleware(GuardMiddleware(app))
+    wrapped.api_routes = tuple(r for r in routes if isinstance(r, ApiRoute))
+    return wrapped

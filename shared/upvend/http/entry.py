@@ -10,7 +10,7 @@ from typing import Any, Callable
 from mangum import Mangum
 
 from upvend.errors import BadRequest, UpvendError
-from upvend.http.events import HTTP_EVENT_HANDLERS, infer_http_event
+from upvend.http.events import HTTP_EVENT_HANDLERS, MalformedEvent, infer_http_event
 from upvend.invocation import invocation
 from upvend.logs import get_logger
 
@@ -45,9 +45,14 @@ def http_handler(app: Any, *, function: str) -> Handler:
                 log.warning("rejected event", extra={"code": error.code})
                 return _error_result(error, request_id)
             _ensure_event_loop()
-            result = adapter(parsed, context)
+            try:
+                result = adapter(parsed, context)
+            except MalformedEvent as exc:  # raised while the event is read, before the app runs
+                log.warning("rejected event", extra={"code": exc.code, "reason": exc.message})
+                return _error_result(exc, request_id)
             log.info("request", extra={"status": result.get("statusCode"),
                                        "durationMs": round((time.perf_counter() - started) * 1000, 2)})
             return result
 
+    handler.api_routes = getattr(app, "api_routes", ())  # type: ignore[attr-defined]
     return handler

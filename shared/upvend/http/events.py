@@ -7,10 +7,27 @@ scope (`scope`), and how does the platform want the response (`__call__`).
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any, Iterable
 from urllib.parse import quote, unquote, urlencode
 
-from mangum.handlers.utils import get_server_and_port, handle_base64_response_body, maybe_encode_body
+from mangum.handlers.utils import handle_base64_response_body
+
+from upvend.errors import BadRequest
+
+
+class MalformedEvent(BadRequest):
+    """An HTTP event whose body or fields cannot be what the platform sends."""
+
+    code = "invalid_event"
+
+
+def _server(headers: dict[str, str]) -> tuple[str, int]:
+    """(host, port) from Host / X-Forwarded-Port; anything unreadable falls back to the defaults."""
+    name, _, port = headers.get("host", "").rpartition(":") if ":" in headers.get("host", "") else (
+        headers.get("host", ""), "", headers.get("x-forwarded-port", ""))
+    return (name or "localhost", int(port) if port.isdigit() and int(port) < 65536 else 443)
 
 
 def _header_dict(raw: Any) -> dict[str, str]:
@@ -76,7 +93,17 @@ class PlatformHttpEvent:
     # -- Mangum protocol ----------------------------------------------------
     @property
     def body(self) -> bytes:
-        return maybe_encode_body(self.event.get("body") or b"", is_base64=self.is_base64())
+        raw = self.event.get("body")
+        if raw is None or raw == "" or raw == b"":
+            return b""
+        if not isinstance(raw, (str, bytes)):
+            raise MalformedEvent("The event body is not a string.")
+        if self.is_base64():
+            try:
+                return base64.b64decode(raw, validate=True)
+            except (binascii.Error, ValueError):
+                raise MalformedEvent("The event body is marked Base64 but is not.") from None
+        return raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
 
     @property
     def scope(self) -> dict[str, Any]:
@@ -85,13 +112,13 @@ class PlatformHttpEvent:
             "type": "http",
             "http_version": "1.1",
             "method": self.method(),
-            "headers": [[k.encode("latin-1"), v.encode("latin-1", "replace")] for k, v in headers.items()],
+            "headers": [[k.encode("latin-1", "replace"), v.encode("latin-1", "replace")] for k, v in headers.items()],
             "path": self.path() or "/",
             "raw_path": self.raw_path().encode(),
             "root_path": "",
             "scheme": headers.get("x-forwarded-proto", "https"),
             "query_string": urlencode(self.query()).encode(),
-            "server": get_server_and_port(headers),
+            "server": _server(headers),
             "client": (self.source_ip() or "0.0.0.0", 0),
             "asgi": {"version": "3.0", "spec_version": "2.0"},
             "aws.event": self.event,

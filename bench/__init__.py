@@ -1,0 +1,1 @@
+"""`make bench`: cold start, warm latency, STS round trips, ingest throughput and package sizes."""
