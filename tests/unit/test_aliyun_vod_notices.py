@@ -40,6 +40,8 @@ def test_previous_key_is_accepted_during_rotation():
     (headers(), [A3_KEY], int(A3_TS) + 301, "timestamp_out_of_window"),
     (headers(), [A3_KEY], int(A3_TS) - 301, "timestamp_out_of_window"),
     (headers(ts="-1519375990"), [A3_KEY], int(A3_TS), "signature_invalid"),
+    (headers(ts="\u00b2"), [A3_KEY], int(A3_TS), "signature_invalid"),  # a digit to str.isdigit, not to int()
+    (headers(ts="\u0661\u0665\u0661\u0669"), [A3_KEY], int(A3_TS), "signature_invalid"),
     ({"X-VOD-SIGNATURE": A3_SIGNATURE}, [A3_KEY], int(A3_TS), "signature_missing"),
     ({}, [A3_KEY], int(A3_TS), "signature_missing"),
 ])

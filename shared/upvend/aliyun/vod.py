@@ -98,7 +98,7 @@ def upload_auth_expiry(upload_auth: str, now: datetime | None = None) -> datetim
     auth = auth if isinstance(auth, dict) else {}
     for key in ("ExpireUTCTime", "Expiration"):
         value = str(auth.get(key) or "")
-        if value.isdigit():
+        if value.isascii() and value.isdigit():
             return now + timedelta(seconds=int(value))
         if value:
             try:

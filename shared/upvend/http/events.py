@@ -27,7 +27,7 @@ def _server(headers: dict[str, str]) -> tuple[str, int]:
     """(host, port) from Host / X-Forwarded-Port; anything unreadable falls back to the defaults."""
     name, _, port = headers.get("host", "").rpartition(":") if ":" in headers.get("host", "") else (
         headers.get("host", ""), "", headers.get("x-forwarded-port", ""))
-    return (name or "localhost", int(port) if port.isdigit() and int(port) < 65536 else 443)
+    return (name or "localhost", int(port) if port.isascii() and port.isdigit() and int(port) < 65536 else 443)
 
 
 def _header_dict(raw: Any) -> dict[str, str]:

@@ -55,7 +55,7 @@ def verify_vod_signature(headers: Mapping[str, str], *, url: str, keys: list[str
     signature = lowered.get("x-vod-signature", "").strip().lower()
     if not timestamp or not signature:
         raise Forbidden("The callback is not signed (X-VOD-TIMESTAMP / X-VOD-SIGNATURE).", code="signature_missing")
-    if not timestamp.isdigit() or len(timestamp) > 12:
+    if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > 12:
         raise Forbidden("X-VOD-TIMESTAMP is not a Unix time.", code="signature_invalid")
     current = time.time() if now is None else now
     if abs(current - int(timestamp)) > window:
