@@ -37,6 +37,8 @@ def local_defaults(emulator_url: str, data_dir: Path, emulator: EmulatorConfig) 
         "UPVEND_ALIYUN_VOD_CALLBACK_URL": f"{emulator.gateway_url}/aliyun/vod/callback",
         "UPVEND_TENCENT_VOD_CALLBACK_TOKEN": DEV_TENCENT_VOD_CALLBACK_TOKEN,
         "UPVEND_OSS_PUBKEY_URL_PREFIXES": f"{emulator_url}/_emulator/oss/",
+        # The console pages upload to and show media from the emulator (another origin than the gateway).
+        "UPVEND_CONSOLE_MEDIA_ORIGINS": emulator_url,
     }
 
 

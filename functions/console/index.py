@@ -1,0 +1,45 @@
+"""GET /console (media console), GET /console/upload (H5 upload demo), their config and static files."""
+
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from upvend.console_page import AssetFolder, page_config, security_headers
+from upvend.http import create_app, http_handler, json_response
+
+STATIC = AssetFolder(Path(__file__).resolve().parent / "static")
+
+
+def _file(name: str, cache: str) -> Response:
+    asset = STATIC.get(name)
+    return Response(asset.body, media_type=asset.content_type,
+                    headers={**security_headers(), "Cache-Control": cache})
+
+
+async def console(request: Request):
+    return _file("console.html", "no-cache")
+
+
+async def uploader(request: Request):
+    return _file("upload.html", "no-cache")
+
+
+async def asset(request: Request):
+    # Revalidated on every load: assets are not fingerprinted, and a stale script would pair badly
+    # with a fresh page.
+    return _file(request.path_params["name"], "no-cache")
+
+
+async def config(request: Request):
+    return json_response(page_config(), headers=security_headers())
+
+
+app = create_app([
+    Route("/console", console, methods=["GET"]),
+    Route("/console/upload", uploader, methods=["GET"]),
+    Route("/console/config.json", config, methods=["GET"]),
+    Route("/console/assets/{name}", asset, methods=["GET"]),
+])
+handler = main_handler = http_handler(app, function="console")
