@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from upvend.errors import ValidationFailed
+from upvend.media_urls import object_url
 from upvend.storage.media import ListPosition, MediaRecord
 
 PROVIDERS = ("aliyun", "tencent")
@@ -75,7 +76,7 @@ def record_json(record: MediaRecord) -> dict[str, Any]:
         "title": record.title,
         "size": record.size,
         "mimeType": record.mime_type,
-        "mediaUrl": record.media_url,
+        "mediaUrl": record.media_url or object_url(record.bucket, record.object_key),
         "coverUrl": record.cover_url,
         "bucket": record.bucket,
         "objectKey": record.object_key,
