@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, TextIO
 
-from devtools.deploy.targets import DEPLOY_VARIABLES, check_provider, deployable, runtime
+from devtools.deploy.targets import (DEPLOY_DEFAULTS, DEPLOY_VARIABLES, check_provider, deployable,
+                                     layer_settings, runtime, trigger_variables)
 from devtools.template import Template
 
 INSTALL = {"aliyun": ("s", "Serverless Devs", "npm i -g @serverless-devs/s",
@@ -42,6 +43,7 @@ class Plan:
     steps: list[Step]
     required: list[str]  # deploy-time variables that must be set
     optional: list[str]  # function settings that may be left unset (deployed empty: the default applies)
+    defaults: dict[str, str] = field(default_factory=dict)  # used when unset (a trigger needs a real value)
     missing: list[str] = field(default_factory=list)
 
 
@@ -62,10 +64,21 @@ def make_plan(template: Template, provider: str, out: Path, environ: Mapping[str
     deploy_file = out / ("s.yaml" if provider == "aliyun" else "serverless.yml")
     if not deploy_file.is_file() or not (out / "dist" / f"{template.layer.name}.zip").is_file():
         raise DeployError(f"{deploy_file} or the packages are missing: run `make package render PROVIDER={provider}`")
-    settings = {e.name: e.secret for fn in deployable(template, provider) for e in fn.env}
+    secret = {e.name: e.secret for fn in deployable(template, provider) for e in fn.env}
+    has_default = layer_settings()
+    # Deploy variables name the region, bucket or roles the deployment itself uses, and a trigger's
+    # bucket or filter cannot be empty: those are never optional, even when a function reads them too.
+    deploy_level = set(DEPLOY_VARIABLES[provider]) | set(trigger_variables(template, provider))
+
+    def may_be_unset(name: str) -> bool:
+        if name not in secret or name in deploy_level:
+            return False
+        return has_default[name] if name in has_default else not secret[name]
+
     referenced = referenced_variables(out)
-    optional = [n for n in referenced if n in settings and not settings[n]]
-    required = [n for n in referenced if n not in optional]
+    optional = [n for n in referenced if may_be_unset(n)]
+    defaults = {n: DEPLOY_DEFAULTS[n] for n in referenced if n not in optional and n in DEPLOY_DEFAULTS}
+    required = [n for n in referenced if n not in optional and n not in defaults]
     steps: list[Step] = []
     if provider == "aliyun":
         access = ["-a", environ["UPVEND_ALIYUN_ACCESS"]] if environ.get("UPVEND_ALIYUN_ACCESS") else []
@@ -80,7 +93,7 @@ def make_plan(template: Template, provider: str, out: Path, environ: Mapping[str
     else:
         steps.append(Step("deploy the layer, then every function (one instance per folder)", ["scf", "deploy"], out))
     missing = [n for n in required if not environ.get(n)]
-    return Plan(provider, steps, required, optional, missing)
+    return Plan(provider, steps, required, optional, defaults, missing)
 
 
 def describe(plan: Plan, template: Template) -> str:
@@ -90,6 +103,8 @@ def describe(plan: Plan, template: Template) -> str:
     lines.append("  needs: " + (", ".join(plan.required) or "nothing"))
     if plan.optional:
         lines.append("  optional (unset = function default): " + ", ".join(plan.optional))
+    if plan.defaults:
+        lines.append("  defaults when unset: " + ", ".join(f"{n}={v}" for n, v in plan.defaults.items()))
     if plan.missing:
         lines.append("  MISSING: " + ", ".join(plan.missing))
         known = DEPLOY_VARIABLES[plan.provider]
@@ -126,7 +141,8 @@ def deploy(template: Template, provider: str, out: Path, environ: Mapping[str, s
     if plan.missing:
         print(f"\nset {', '.join(plan.missing)} and run again.", file=stdout)
         return 1
-    env = {**environ, **{n: "" for n in plan.optional if n not in environ}}
+    env = {**environ, **{n: "" for n in plan.optional if n not in environ},
+           **{n: v for n, v in plan.defaults.items() if not environ.get(n)}}
     for step in plan.steps:
         output = _run(step, env, stdout)
         if step.layer_arn_from:

@@ -13,10 +13,12 @@ from typing import Any
 ALIYUN_ACCOUNT = "${UPVEND_ALIYUN_ACCOUNT_ID}"
 TENCENT_UIN = "${UPVEND_TENCENT_UIN}"
 
-_ALIYUN_UPLOAD_ROLE = f"acs:ram::{ALIYUN_ACCOUNT}:role/${{UPVEND_ALIYUN_UPLOAD_ROLE}}"
-_OSS_UPLOADS = f"acs:oss:*:{ALIYUN_ACCOUNT}:${{UPVEND_OSS_BUCKET}}/uploads/*"
-_TENCENT_UPLOAD_ROLE = f"qcs::cam::uin/{TENCENT_UIN}:roleName/${{UPVEND_TENCENT_UPLOAD_ROLE}}"
-_COS_UPLOADS = "qcs::cos:${UPVEND_TENCENT_REGION}:uid/${UPVEND_TENCENT_APPID}:${UPVEND_COS_BUCKET}/uploads/*"
+# The same variables the functions read: the role they assume, the bucket and the upload prefix.
+_ALIYUN_UPLOAD_ROLE = "${UPVEND_ALIYUN_STS_ROLE_ARN}"
+_OSS_UPLOADS = f"acs:oss:*:{ALIYUN_ACCOUNT}:${{UPVEND_ALIYUN_OSS_BUCKET}}/${{UPVEND_UPLOAD_PREFIX}}/*"
+_TENCENT_UPLOAD_ROLE = "${UPVEND_TENCENT_STS_ROLE_ARN}"
+_COS_UPLOADS = ("qcs::cos:${UPVEND_TENCENT_REGION}:uid/${UPVEND_TENCENT_APPID}:${UPVEND_TENCENT_COS_BUCKET}/"
+                "${UPVEND_UPLOAD_PREFIX}/*")
 
 # action -> resource. VOD upload and event APIs have no resource-level authorisation: their resource is "*".
 KNOWN_ACTIONS: dict[str, dict[str, str]] = {
@@ -29,6 +31,8 @@ KNOWN_ACTIONS: dict[str, dict[str, str]] = {
         "vod:GetVideoInfo": "*",
         "vod:GetMezzanineInfo": "*",
         "vod:GetImageInfo": "*",
+        # A PostObject form signed with the function's own role key is authorised as that role's PutObject.
+        "oss:PutObject": _OSS_UPLOADS,
         "oss:GetObject": _OSS_UPLOADS,
         "oss:GetObjectMeta": _OSS_UPLOADS,
     },
@@ -42,7 +46,7 @@ KNOWN_ACTIONS: dict[str, dict[str, str]] = {
     },
 }
 
-# What the upload role itself may do: write new objects (simple, form and multipart) under uploads/.
+# What the upload role itself may do: write new objects (simple, form and multipart) under the upload prefix.
 # Session policies passed to AssumeRole narrow this further to one caller's key.
 _OSS_WRITE = ["oss:PutObject", "oss:InitiateMultipartUpload", "oss:UploadPart", "oss:CompleteMultipartUpload",
               "oss:AbortMultipartUpload", "oss:ListParts"]
@@ -91,10 +95,9 @@ def upload_role_policies(provider: str, assumers: list[str]) -> dict[str, dict[s
     """The upload role's own permission policy, and its trust policy naming the execution roles of the
     functions (`assumers`) that call sts:AssumeRole on it."""
     if provider == "aliyun":
-        bucket = f"acs:oss:*:{ALIYUN_ACCOUNT}:${{UPVEND_OSS_BUCKET}}/uploads/*"
         return {
             "upload-role.json": {"Version": "1", "Statement": [
-                {"Effect": "Allow", "Action": _OSS_WRITE, "Resource": [bucket]}]},
+                {"Effect": "Allow", "Action": _OSS_WRITE, "Resource": [_OSS_UPLOADS]}]},
             "upload-role-trust.json": {"Version": "1", "Statement": [
                 {"Effect": "Allow", "Action": "sts:AssumeRole",
                  "Principal": {"RAM": [f"acs:ram::{ALIYUN_ACCOUNT}:role/{role_name(fn)}" for fn in assumers]}}]},

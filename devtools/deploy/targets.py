@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 from dataclasses import dataclass
 
@@ -18,27 +20,35 @@ RUNTIMES: dict[str, dict[str, str]] = {
 }
 
 # Deploy-time variables: read from the deployer's environment by the deploy tool, never written into
-# the rendered files. Values of the function environment come from variables of the same name.
+# the rendered files. Values of the function environment come from variables of the same name, and the
+# policy documents and triggers use those same names for the same things.
 DEPLOY_VARIABLES: dict[str, dict[str, str]] = {
     "aliyun": {
-        "UPVEND_ALIYUN_REGION": "region to deploy to, e.g. cn-shanghai",
+        "UPVEND_ALIYUN_REGION": "region to deploy to and of OSS, VOD and STS, e.g. cn-shanghai",
         "UPVEND_ALIYUN_ACCOUNT_ID": "Aliyun account id (only substituted into the policy documents)",
         "UPVEND_ROLE_PREFIX": "execution roles are named <prefix>-<function>",
-        "UPVEND_ALIYUN_UPLOAD_ROLE": "name of the RAM role assumed for upload credentials",
-        "UPVEND_OSS_BUCKET": "OSS bucket that receives uploads",
+        "UPVEND_ALIYUN_STS_ROLE_ARN": "ARN of the RAM upload role, acs:ram::<account-id>:role/<name>",
+        "UPVEND_ALIYUN_OSS_BUCKET": "OSS bucket that receives uploads",
+        "UPVEND_UPLOAD_PREFIX": "root folder of every upload key (default uploads)",
         "UPVEND_FC_LAYER_ARN": "ARN of the published layer version (set by `make deploy` after publishing)",
     },
     "tencent": {
-        "UPVEND_TENCENT_REGION": "region to deploy to, e.g. ap-guangzhou",
+        "UPVEND_TENCENT_REGION": "region to deploy to and of the COS bucket, e.g. ap-guangzhou",
         "UPVEND_TENCENT_UIN": "owner account UIN (only substituted into the policy documents)",
         "UPVEND_TENCENT_APPID": "APPID, the suffix of bucket names (policy documents)",
         "UPVEND_ROLE_PREFIX": "execution roles are named <prefix>-<function>",
-        "UPVEND_TENCENT_UPLOAD_ROLE": "name of the CAM role assumed for upload credentials",
-        "UPVEND_COS_BUCKET": "COS bucket (<name>-<appid>) that receives uploads",
+        "UPVEND_TENCENT_STS_ROLE_ARN": "ARN of the CAM upload role, qcs::cam::uin/<uin>:roleName/<name>",
+        "UPVEND_TENCENT_COS_BUCKET": "COS bucket (<name>-<appid>) that receives uploads",
+        "UPVEND_UPLOAD_PREFIX": "root folder of every upload key (default uploads)",
     },
 }
 
-_REFERENCE = re.compile(r"^\$\{([A-Z][A-Z0-9_]*)\}$")
+# Deploy-time variables a trigger filter needs even when the deployer leaves them unset: the value the
+# functions themselves fall back to (upvend.uploads declares the same default), so the trigger's prefix
+# and the keys the functions issue always agree.
+DEPLOY_DEFAULTS: dict[str, str] = {"UPVEND_UPLOAD_PREFIX": "uploads"}
+
+REFERENCE = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
 
 
 @dataclass(frozen=True)
@@ -51,9 +61,8 @@ class EnvSyntax:
         return self.template.format(name=name)
 
     def value(self, text: str) -> str:
-        """A template string; `${NAME}` in template.yaml means a deploy-time variable."""
-        match = _REFERENCE.match(text)
-        return self.ref(match.group(1)) if match else text
+        """A template string; each `${NAME}` in it means a deploy-time variable."""
+        return REFERENCE.sub(lambda match: self.ref(match.group(1)), text)
 
 
 # Serverless Devs: ${env('NAME')} (devsapp/fc3 docs/zh/tips.md); serverless-cloud-framework resolves
@@ -74,6 +83,39 @@ def runtime(template: Template, provider: str) -> str:
 def deployable(template: Template, provider: str) -> list[Function]:
     """The functions deployed to `provider` (local-only ones are never packaged or rendered)."""
     return [fn for fn in template.functions if fn.provider == provider and not fn.local_only]
+
+
+def trigger_variables(template: Template, provider: str) -> list[str]:
+    """Deploy-time variables named in the bucket or filters of `provider`'s storage triggers."""
+    names: dict[str, None] = {}
+    for fn in deployable(template, provider):
+        storage = fn.trigger and (fn.trigger.oss or fn.trigger.cos)
+        if storage:
+            for text in (storage.bucket, storage.prefix, storage.suffix):
+                names.update(dict.fromkeys(REFERENCE.findall(text)))
+    return list(names)
+
+
+def layer_settings() -> dict[str, bool]:
+    """Every `UPVEND_*` setting the layer declares -> whether it has a default (a function reading one
+    without a default fails unless it is set). Settings are declared when their module is imported."""
+    from devtools.gateway.registry import ensure_layer_on_path
+
+    ensure_layer_on_path()
+    import upvend
+    from upvend import settings
+    from upvend.errors import ConfigurationError
+
+    for module in pkgutil.walk_packages(upvend.__path__, "upvend."):
+        importlib.import_module(module.name)
+    has_default = {}
+    for setting in settings.declared().values():
+        try:
+            settings.get(setting.name, environ={})
+            has_default[setting.env_name] = True
+        except ConfigurationError:
+            has_default[setting.env_name] = False
+    return has_default
 
 
 def check_provider(provider: str) -> str:

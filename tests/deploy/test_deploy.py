@@ -36,7 +36,8 @@ def fake_cli(folder: Path, name: str, output: str) -> Path:
         "#!/usr/bin/env python3\nimport json, os, sys\n"
         f"with open({str(folder / 'calls.jsonl')!r}, 'a') as f:\n"
         "    f.write(json.dumps({'argv': sys.argv[1:], 'cwd': os.getcwd(), 'layer': os.environ.get('UPVEND_FC_LAYER_ARN'),"
-        " 'log_level': os.environ.get('UPVEND_LOG_LEVEL')}) + '\\n')\n"
+        " 'log_level': os.environ.get('UPVEND_LOG_LEVEL'),"
+        " 'prefix': os.environ.get('UPVEND_UPLOAD_PREFIX')}) + '\\n')\n"
         f"print({output!r})\n")
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
     return folder
@@ -55,8 +56,13 @@ def test_dry_run_prints_the_plan_and_runs_nothing(rendered_build):
     assert "s cli fc3 layer publish --region cn-shanghai --layer-name upvend-layer --code ./dist/upvend-layer.zip" \
            " --compatible-runtime python3.10" in text
     assert "s deploy -t s.yaml -y" in text and "DRY_RUN: nothing was deployed." in text
-    assert "UPVEND_OSS_BUCKET" in text and "MISSING: UPVEND_ROLE_PREFIX, UPVEND_OSS_BUCKET" in text
-    assert "UPVEND_LOG_LEVEL" in text.split("optional")[1]
+    assert "MISSING: UPVEND_WECHAT_APPID, UPVEND_ROLE_PREFIX, UPVEND_ALIYUN_OSS_BUCKET\n" in text
+    assert "UPVEND_ALIYUN_OSS_BUCKET: OSS bucket that receives uploads" in text
+    optional = set(text.split("optional (unset = function default): ")[1].splitlines()[0].split(", "))
+    # optional = the layer declares a default (a plain setting, and a secret one: the previous rotation key).
+    # The app id has no default and the bucket names the OSS trigger's bucket: neither may be deployed empty.
+    assert optional == {"UPVEND_LOG_LEVEL", "UPVEND_ALIYUN_VOD_CALLBACK_KEY_PREVIOUS"}
+    assert "defaults when unset: UPVEND_UPLOAD_PREFIX=uploads" in text
     assert not any(value in text for value in SECRETS.values())
 
 
@@ -75,7 +81,8 @@ def test_installed_s_publishes_the_layer_then_deploys_with_its_arn(rendered_buil
     arn = "acs:fc:cn-shanghai:1234567890:layers/upvend-layer/versions/7"
     bin_dir = fake_cli(build / "bin", "s", f"layerVersionArn:   {arn}")
     env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "UPVEND_ALIYUN_REGION": "cn-shanghai",
-           "UPVEND_OSS_BUCKET": "media", "UPVEND_ROLE_PREFIX": "upvend", **SECRETS}
+           "UPVEND_ALIYUN_OSS_BUCKET": "media", "UPVEND_ROLE_PREFIX": "upvend", "UPVEND_WECHAT_APPID": "wx1",
+           **SECRETS}
     monkeypatch.setenv("PATH", env["PATH"])
     out = io.StringIO()
     assert deploy(template, "aliyun", build / "aliyun", env, stdout=out) == 0
@@ -84,6 +91,7 @@ def test_installed_s_publishes_the_layer_then_deploys_with_its_arn(rendered_buil
     assert apply["argv"] == ["deploy", "-t", "s.yaml", "-y"]
     assert apply["layer"] == arn and apply["cwd"] == str(build / "aliyun")
     assert apply["log_level"] == ""  # unset optional settings are deployed empty: the function default applies
+    assert apply["prefix"] == "uploads"  # the trigger filter and the functions agree on the default prefix
     assert not any(value in out.getvalue() for value in SECRETS.values())
 
 
@@ -91,10 +99,12 @@ def test_installed_scf_deploys_the_app_folder(rendered_build, monkeypatch):
     template, build = rendered_build
     bin_dir = fake_cli(build / "bin", "scf", "done")
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    env = {**os.environ, "UPVEND_TENCENT_REGION": "ap-guangzhou", "UPVEND_ROLE_PREFIX": "upvend", **SECRETS}
+    env = {**os.environ, "UPVEND_TENCENT_REGION": "ap-guangzhou", "UPVEND_ROLE_PREFIX": "upvend",
+           "UPVEND_UPLOAD_PREFIX": "media/in", **SECRETS}
     assert deploy(template, "tencent", build / "tencent", env, stdout=io.StringIO()) == 0
     [call] = calls(bin_dir)
     assert call["argv"] == ["deploy"] and call["cwd"] == str(build / "tencent")
+    assert call["prefix"] == "media/in"  # a prefix the deployer chose is kept
 
 
 def test_missing_secret_stops_an_installed_deploy(rendered_build):

@@ -14,6 +14,8 @@ from devtools.deploy.render import render
 from devtools.template import load_template, parse_template
 
 REPO = Path(__file__).resolve().parents[2]
+COS_UPLOADS = ("qcs::cos:${UPVEND_TENCENT_REGION}:uid/${UPVEND_TENCENT_APPID}:${UPVEND_TENCENT_COS_BUCKET}/"
+               "${UPVEND_UPLOAD_PREFIX}/*")
 
 
 def rendered(raw: dict[str, Any], provider: str) -> dict[str, Any]:
@@ -61,10 +63,12 @@ def test_aliyun_http_oss_triggers_and_roles(full_template):
     assert props["auth-wechat"]["triggers"][0]["triggerConfig"]["methods"] == ["POST"]
     [oss] = props["oss-uploaded"]["triggers"]
     assert oss["triggerType"] == "oss"
-    assert oss["sourceArn"] == "acs:oss:${vars.region}:${config('AccountID')}:${env('UPVEND_OSS_BUCKET')}"
+    assert oss["sourceArn"] == "acs:oss:${vars.region}:${config('AccountID')}:${env('UPVEND_ALIYUN_OSS_BUCKET')}"
     assert oss["invocationRole"].endswith(":role/aliyunosseventnotificationrole")
     assert oss["triggerConfig"]["events"] == ["oss:ObjectCreated:PostObject", "oss:ObjectCreated:CompleteMultipartUpload"]
-    assert oss["triggerConfig"]["filter"] == {"key": {"prefix": "uploads/"}}
+    assert oss["triggerConfig"]["filter"] == {"key": {"prefix": "${env('UPVEND_UPLOAD_PREFIX')}/"}}
+    # the trigger reads the same variables as the function's own settings
+    assert {"UPVEND_ALIYUN_OSS_BUCKET", "UPVEND_UPLOAD_PREFIX"} <= set(props["oss-uploaded"]["environmentVariables"])
     assert props["vod-upload"]["role"] == "acs:ram::${config('AccountID')}:role/${env('UPVEND_ROLE_PREFIX')}-vod-upload"
     assert "role" not in props["auth-wechat"]  # calls no cloud API: no role at all
 
@@ -102,7 +106,8 @@ def test_tencent_events_function_url_cos_and_timer(full_template):
     for event in cos:
         params = event["cos"]["parameters"]
         assert params["bucket"] == "media-1250000000.cos.${env:UPVEND_TENCENT_REGION}.myqcloud.com"
-        assert params["filter"] == {"prefix": "uploads/", "suffix": ".mp4"} and params["enable"] is True
+        assert params["filter"] == {"prefix": "${env:UPVEND_UPLOAD_PREFIX}/", "suffix": ".mp4"}
+        assert params["enable"] is True
     [timer] = files["vod-events/serverless.yml"]["inputs"]["events"]
     assert timer["timer"]["parameters"]["cronExpression"] == "0 */5 * * * * *"
     assert files["vod-events/serverless.yml"]["inputs"]["role"] == "${env:UPVEND_ROLE_PREFIX}-vod-events"
@@ -125,11 +130,12 @@ def test_aliyun_policies_grant_only_the_listed_actions(full_template):
     assert policy["Version"] == "1"
     granted = {a: s["Resource"] for s in policy["Statement"] for a in s["Action"]}
     assert set(granted) == {"sts:AssumeRole", "vod:CreateUploadVideo", "vod:RefreshUploadVideo"}
-    assert granted["sts:AssumeRole"] == ["acs:ram::${UPVEND_ALIYUN_ACCOUNT_ID}:role/${UPVEND_ALIYUN_UPLOAD_ROLE}"]
+    assert granted["sts:AssumeRole"] == ["${UPVEND_ALIYUN_STS_ROLE_ARN}"]  # the role the function assumes
     assert all(s["Effect"] == "Allow" and "*" not in s["Action"] for s in policy["Statement"])
     assert "policies/auth-wechat.json" not in files and "policies/oss-uploaded.json" not in files
     upload = files["policies/upload-role.json"]["Statement"]
-    assert upload[0]["Resource"] == ["acs:oss:*:${UPVEND_ALIYUN_ACCOUNT_ID}:${UPVEND_OSS_BUCKET}/uploads/*"]
+    assert upload[0]["Resource"] == [
+        "acs:oss:*:${UPVEND_ALIYUN_ACCOUNT_ID}:${UPVEND_ALIYUN_OSS_BUCKET}/${UPVEND_UPLOAD_PREFIX}/*"]
     assert {"oss:PutObject", "oss:InitiateMultipartUpload", "oss:UploadPart", "oss:CompleteMultipartUpload"} <= set(
         upload[0]["Action"])
     trust = files["policies/upload-role-trust.json"]["Statement"][0]
@@ -143,13 +149,13 @@ def test_tencent_policies_are_cam_documents(full_template):
     assert events["version"] == "2.0"
     actions = {a: s["resource"] for s in events["statement"] for a in s["action"]}
     assert set(actions) == {"name/vod:PullEvents", "name/vod:ConfirmEvents", "name/sts:AssumeRole"}
-    assert actions["name/sts:AssumeRole"] == ["qcs::cam::uin/${UPVEND_TENCENT_UIN}:roleName/${UPVEND_TENCENT_UPLOAD_ROLE}"]
+    assert actions["name/sts:AssumeRole"] == ["${UPVEND_TENCENT_STS_ROLE_ARN}"]
     head = files["policies/cos-uploaded.json"]["statement"]
     assert head == [{"effect": "allow", "action": ["name/cos:HeadObject"], "resource": [
-        "qcs::cos:${UPVEND_TENCENT_REGION}:uid/${UPVEND_TENCENT_APPID}:${UPVEND_COS_BUCKET}/uploads/*"]}]
+        COS_UPLOADS]}]
     upload = files["policies/upload-role.json"]["statement"][0]
     assert {"name/cos:PutObject", "name/cos:PostObject", "name/cos:UploadPart"} <= set(upload["action"])
-    assert upload["resource"] == ["qcs::cos:${UPVEND_TENCENT_REGION}:uid/${UPVEND_TENCENT_APPID}:${UPVEND_COS_BUCKET}/uploads/*"]
+    assert upload["resource"] == [COS_UPLOADS]
     trust = files["policies/upload-role-trust.json"]["statement"][0]
     assert trust["principal"]["qcs"] == ["qcs::cam::uin/${UPVEND_TENCENT_UIN}:roleName/${UPVEND_ROLE_PREFIX}-vod-events"]
 

@@ -1,0 +1,160 @@
+"""Each function works with only the environment template.yaml gives it, and reads no setting outside it.
+
+A deployed function sees exactly its template `env` (plus the platform's role credentials). Each function
+runs here in a clean interpreter with only those variables (dev values pointing at the emulator), serves
+one ordinary successful request, and reports every `UPVEND_*` setting it read: a setting read but not
+declared could not be configured by a deployer, and one without a default would fail in the cloud.
+The cloud API calls the emulator saw during the run must all be in the function's `permissions`.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlencode
+
+import pytest
+
+from devtools.local_env import DEV_TENCENT_VOD_CALLBACK_TOKEN
+from devtools.template import load_template
+from tests.conftest import bearer
+from tests.functional.media_rows import unique, vod_headers
+from tests.functional.test_storage_triggers import cos_event, oss_event
+from tests.functional.test_tencent_vod_callback import new_file
+from upvend import settings
+
+REPO = Path(__file__).resolve().parents[2]
+TEMPLATE = load_template(REPO / "template.yaml")
+PLATFORM_CREDENTIALS = {"aliyun": ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+                                   "ALIBABA_CLOUD_SECURITY_TOKEN"),
+                        "tencent": ("TENCENTCLOUD_SECRETID", "TENCENTCLOUD_SECRETKEY", "TENCENTCLOUD_SESSIONTOKEN")}
+JSON = ("content-type", "application/json")
+
+
+def post(path: str, body: Any, *headers: tuple[str, str]) -> dict[str, Any]:
+    return {"method": "POST", "path": path, "body": json.dumps(body), "headers": [JSON, *headers]}
+
+
+def authorized(request: dict[str, Any], token: str) -> dict[str, Any]:
+    request["headers"] = [*request.get("headers", []), *bearer(token).items()]
+    return request
+
+
+# function -> job builder(ctx); ctx has the stack, a gateway client and a logged-in token.
+def _vod_callback(ctx) -> dict:
+    url = ctx.stack.settings["UPVEND_ALIYUN_VOD_CALLBACK_URL"]
+    event = {"Status": "success", "EventTime": "2024-05-01T08:00:00Z", "EventType": "FileUploadComplete",
+             "VideoId": unique("v"), "Size": 10, "Extend": json.dumps({"uid": "o-envcheck"})}
+    return {"request": post("/aliyun/vod/callback", event, *vod_headers(url).items())}
+
+
+def _oss_callback(ctx) -> dict:
+    path = "/aliyun/oss/callback"
+    body = urlencode({"bucket": "upvend-dev", "object": f"uploads/o-envcheck/2024/05/{unique('')}.jpg",
+                      "etag": "D8E8FCA2DC0F896FD7CB4CB0031BA249", "size": "5", "mimeType": "image/jpeg"})
+    signed = ctx.stack.emulator.service("oss-callback-key").sign(ctx.stack.gateway_url + path, body.encode())
+    return {"request": {"method": "POST", "path": path, "body": body,
+                        "headers": [("content-type", "application/x-www-form-urlencoded"), *signed.items()]}}
+
+
+def _refresh(ctx) -> dict:
+    made = ctx.gateway.post("/aliyun/vod/upload-video", json={"title": "clip", "fileName": "clip.mp4"},
+                            headers=bearer(ctx.token))
+    assert made.status_code == 200, made.text
+    return {"request": authorized(post("/aliyun/vod/upload-video/refresh", {"videoId": made.json()["videoId"]}),
+                                  ctx.token)}
+
+
+def _explain(ctx) -> dict:
+    signed = ctx.gateway.post("/tencent/vod/signature", json={}, headers=bearer(ctx.token))
+    assert signed.status_code == 200, signed.text
+    return {"request": authorized(post("/tencent/vod/signature/explain", {"signature": signed.json()["signature"]}),
+                                  ctx.token)}
+
+
+def _as_user(path: str, body: Any = None, method: str = "POST") -> Callable[[Any], dict]:
+    def build(ctx) -> dict:
+        request = post(path, body) if method == "POST" else {"method": method, "path": path}
+        return {"request": authorized(request, ctx.token)}
+    return build
+
+
+IMAGE = {"fileName": "cat.jpg", "contentType": "image/jpeg", "size": 100}
+JOBS: dict[str, Callable[[Any], dict]] = {
+    "auth-wechat": lambda ctx: {"request": post("/auth/wechat", {"code": "test-envcheck"})},
+    "auth-wechat-scf": lambda ctx: {"request": post("/auth/wechat", {"code": "test-envcheck"})},
+    "aliyun-vod-upload-video": _as_user("/aliyun/vod/upload-video", {"title": "clip", "fileName": "clip.mp4",
+                                                                      "fileSize": 1000}),
+    "aliyun-vod-refresh-video": _refresh,
+    "aliyun-vod-upload-image": _as_user("/aliyun/vod/upload-image", {"imageType": "cover", "imageExt": "jpg"}),
+    "aliyun-sts": _as_user("/aliyun/sts", {}),
+    "aliyun-oss-post-policy": _as_user("/aliyun/oss/post-policy", IMAGE),
+    "tencent-vod-signature": _as_user("/tencent/vod/signature", {}),
+    "tencent-cos-sts": _as_user("/tencent/cos/sts", {}),
+    "tencent-cos-post-policy": _as_user("/tencent/cos/post-policy", IMAGE),
+    "tencent-vod-explain": _explain,
+    "aliyun-vod-callback": _vod_callback,
+    "aliyun-oss-callback": _oss_callback,
+    "aliyun-oss-trigger": lambda ctx: {"event": oss_event(f"uploads/o-envcheck/2024/05/{unique('')}.jpg")},
+    "tencent-vod-callback": lambda ctx: {"request": post(f"/tencent/vod/callback/{DEV_TENCENT_VOD_CALLBACK_TOKEN}",
+                                                         new_file(unique(""), owner="o-envcheck"))},
+    "tencent-cos-trigger": lambda ctx: {"event": cos_event(f"uploads/o-envcheck/2024/05/{unique('')}.mp4")},
+    "media-query": _as_user("/media", method="GET"),
+    "media-query-scf": _as_user("/media", method="GET"),
+}
+
+
+class Context:
+    def __init__(self, stack, gateway, token: str) -> None:
+        self.stack, self.gateway, self.token = stack, gateway, token
+
+
+def cloud_calls(emulator) -> Counter:
+    """(provider, service:Action) -> calls so far, as the emulated clouds counted them."""
+    aliyun = emulator.get("/_emulator/aliyun/calls").json()
+    tencent = emulator.get("/_emulator/tencent/stats").json()["counts"]
+
+    def qualified(action: str) -> str:
+        return action if ":" in action else ("sts:" if action == "AssumeRole" else "vod:") + action
+
+    return Counter({**{("aliyun", qualified(a)): n for a, n in aliyun.items()},
+                    **{("tencent", qualified(a)): n for a, n in tencent.items()}})
+
+
+def run_isolated(job: dict, environ: dict[str, str]) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, "-m", "tests.deploy.isolated_function"], input=json.dumps(job),
+                          capture_output=True, text=True, cwd=REPO, env=environ, timeout=60)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_every_template_function_has_a_job_here():
+    assert set(JOBS) == {fn.name for fn in TEMPLATE.functions}
+
+
+@pytest.mark.parametrize("name", sorted(JOBS))
+def test_function_runs_on_its_template_environment_alone(name, stack, gateway, emulator, login):
+    fn = TEMPLATE.function(name)
+    declared = {e.name for e in fn.env}
+    dev_values = {**stack.settings}
+    environ = {n: dev_values[n] for n in declared if n in dev_values}
+    environ.update({n: dev_values[n] for n in PLATFORM_CREDENTIALS[fn.provider]})
+    job = {"function": name, **JOBS[name](Context(stack, gateway, login("envcheck")))}
+    before = cloud_calls(emulator)
+    result = run_isolated(job, environ)
+    called = {action for (provider, action) in cloud_calls(emulator) - before if provider == fn.provider}
+    assert 200 <= result["status"] < 300, result["body"]
+    undeclared = sorted(set(result["read"]) - declared)
+    assert undeclared == [], f"{name} reads {undeclared}, which template.yaml does not give it"
+    assert called <= set(fn.permissions), f"{name} called {sorted(called)}; permissions: {fn.permissions}"
+
+
+def test_secret_settings_are_secret_in_the_template():
+    secret = {s.env_name for s in settings.declared().values() if s.secret}
+    for fn in TEMPLATE.functions:
+        loose = sorted(e.name for e in fn.env if e.name in secret and not e.secret)
+        assert loose == [], f"{fn.name}: {loose} must be `secret: true`"
