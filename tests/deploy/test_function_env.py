@@ -105,6 +105,8 @@ JOBS: dict[str, Callable[[Any], dict]] = {
     "tencent-cos-trigger": lambda ctx: {"event": cos_event(f"uploads/o-envcheck/2024/05/{unique('')}.mp4")},
     "media-query": _as_user("/media", method="GET"),
     "media-query-scf": _as_user("/media", method="GET"),
+    "console": lambda ctx: {"request": {"method": "GET", "path": "/console"}},
+    "console-scf": lambda ctx: {"request": {"method": "GET", "path": "/console"}},
 }
 
 
