@@ -37,6 +37,9 @@ def local_defaults(emulator_url: str, data_dir: Path, emulator: EmulatorConfig) 
         "UPVEND_ALIYUN_VOD_CALLBACK_URL": f"{emulator.gateway_url}/aliyun/vod/callback",
         "UPVEND_TENCENT_VOD_CALLBACK_TOKEN": DEV_TENCENT_VOD_CALLBACK_TOKEN,
         "UPVEND_OSS_PUBKEY_URL_PREFIXES": f"{emulator_url}/_emulator/oss/",
+        # Form posts carry an upload callback to the local gateway; pull mode reads the emulated VOD API.
+        "UPVEND_ALIYUN_OSS_CALLBACK_URL": f"{emulator.gateway_url}/aliyun/oss/callback",
+        "UPVEND_TENCENT_VOD_API_ENDPOINT": emulator_url,
         # The console pages upload to and show media from the emulator (another origin than the gateway).
         "UPVEND_CONSOLE_MEDIA_ORIGINS": emulator_url,
         # The emulated buckets serve their objects back (path-style), as a CDN domain would.

@@ -12,6 +12,7 @@ from devtools.emulator.aliyun import aliyun_services
 from devtools.emulator.bucket_cors import BucketCors, same_host_variants
 from devtools.emulator.config import EmulatorConfig
 from devtools.emulator.delivery import Deliverer
+from devtools.emulator.notices import notice_services
 from devtools.emulator.objects import ObjectStore, StoredObject
 from devtools.emulator.oss_callback import OssCallbackSigner
 from devtools.emulator.service import Service, dispatcher
@@ -93,6 +94,7 @@ def create_emulator(config: EmulatorConfig) -> Emulator:
     # Tencent first: its COS claims requests by Host header before path-style OSS looks at them.
     emulator.services = [*tencent_services(emulator), *aliyun_services(emulator), OssCallbackSigner(config),
                          AdminService(emulator), WechatService(config)]
+    emulator.services[:0] = notice_services(emulator)  # VOD PullEvents/ConfirmEvents before the generic API
     emulator.app = dispatcher(emulator.services)
     emulator.app = BucketCors(emulator.app, emulator.services,
                               config.cors_origins or same_host_variants(config.gateway_url))

@@ -76,7 +76,7 @@ def record_json(record: MediaRecord) -> dict[str, Any]:
         "title": record.title,
         "size": record.size,
         "mimeType": record.mime_type,
-        "mediaUrl": record.media_url or object_url(record.bucket, record.object_key),
+        "mediaUrl": object_url(record.bucket, record.object_key) or record.media_url,
         "coverUrl": record.cover_url,
         "bucket": record.bucket,
         "objectKey": record.object_key,

@@ -1,9 +1,10 @@
 """Public URLs for media stored in object-storage buckets (OSS, COS) that notices give no URL for.
 
-OSS callbacks and triggers name a bucket and key, not a URL, and upload buckets
-are usually private. When a bucket is served publicly (a CDN domain in front of
-it), `UPVEND_MEDIA_BASE_URLS` maps the bucket to that base URL and media rows of
-that bucket get `<base>/<key>` as their media URL; other buckets get none.
+OSS callbacks and triggers name a bucket and key, not a URL; COS events carry
+the bucket's own domain, which a private bucket does not serve. When a bucket is
+served publicly (a CDN domain in front of it), `UPVEND_MEDIA_BASE_URLS` maps the
+bucket to that base URL and media rows of that bucket get `<base>/<key>` as their
+media URL instead; rows of other buckets keep what their notice said.
 """
 
 from __future__ import annotations

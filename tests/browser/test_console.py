@@ -7,8 +7,8 @@ import uuid
 import pytest
 
 from devtools.emulator.aliyun.config import ALIYUN_DEV
-from tests.browser.conftest import png_bytes
-from tests.browser.pages import no_horizontal_overflow, sign_in, sign_in_error, submit_sign_in, wait_until
+from tests.browser.conftest import ARTIFACTS, png_bytes
+from tests.browser.pages import no_horizontal_overflow, sign_in, sign_in_error, submit_sign_in, upload, wait_until
 from upvend.storage.media import MediaRecord, MediaRepository
 from upvend.storage.notices import MediaNotice
 
@@ -120,4 +120,27 @@ def test_the_console_fits_a_phone(phone, stack, page_errors):
     phone.wait_for_selector("#media-rows tr >> nth=1")
     assert no_horizontal_overflow(phone)
     assert phone.is_visible("#filter-provider") and phone.is_visible("#media-rows tr .badge")
+    assert page_errors.messages == []
+
+
+def test_uploads_through_all_four_paths_appear_ready_with_previews(page, stack, image_file, page_errors):
+    """End to end: the demo uploads through each path, the console lists each row `ready` with a preview that
+    loads from the (emulated) storage, and a screenshot of it is kept as a test artifact."""
+    name = fresh("e2e")
+    sign_in(page, stack.gateway_url, "/console/upload?refresh=250", name)
+    for path in ["oss-post", "cos-post", "tencent-vod", "aliyun-vod"]:
+        upload(page, image_file, path)
+        assert page.get_attribute("#upload-form", "data-state") == "uploaded", page.inner_text("#upload-error")
+    page.goto(stack.gateway_url + CONSOLE)
+    wait_until(page, "document.querySelectorAll('#media-rows tr[data-status=ready]').length === 4", timeout=10)
+    providers = sorted(r.get_attribute("data-provider") for r in page.query_selector_all("#media-rows tr"))
+    assert providers == ["aliyun", "aliyun", "tencent", "tencent"]
+    thumbs = page.query_selector_all("#media-rows img.thumb")
+    assert len(thumbs) == 4
+    for thumb in thumbs:
+        assert thumb.get_attribute("src").startswith(stack.emulator_url)
+        wait_until(page, "img => img.complete && img.naturalWidth === 24", thumb)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "console.png"), full_page=True)
+    assert (ARTIFACTS / "console.png").stat().st_size > 1000
     assert page_errors.messages == []

@@ -52,13 +52,15 @@ def test_a_pasted_token_signs_in_and_garbage_is_refused(page, stack, login):
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_upload_reaches_100_percent(page, stack, image_file, page_errors, path):
+def test_upload_reaches_100_percent_and_the_row_arrives_ready(page, stack, image_file, page_errors, path):
     sign_in(page, stack.gateway_url, PAGE, fresh())
     upload(page, image_file, path)
     assert page.get_attribute("#upload-form", "data-state") == "uploaded", page.inner_text("#upload-error")
     assert page.inner_text("#progress-text") == "100 %"
     assert page.eval_on_selector("#progress", "bar => bar.value") == 100
     assert "stored the file" in page.inner_text("#steps")
+    page.wait_for_selector("#row-status[data-status=ready]", timeout=10_000)
+    assert "Media row: ready (image" in page.inner_text("#row-status")
     assert page_errors.messages == []
 
 

@@ -103,6 +103,8 @@ JOBS: dict[str, Callable[[Any], dict]] = {
     "tencent-vod-callback": lambda ctx: {"request": post(f"/tencent/vod/callback/{DEV_TENCENT_VOD_CALLBACK_TOKEN}",
                                                          new_file(unique(""), owner="o-envcheck"))},
     "tencent-cos-trigger": lambda ctx: {"event": cos_event(f"uploads/o-envcheck/2024/05/{unique('')}.mp4")},
+    "tencent-vod-pull": lambda ctx: {"event": {"Type": "Timer", "TriggerName": "pull-vod-events",
+                                               "Time": "2024-05-01T00:00:00Z", "Message": ""}},
     "media-query": _as_user("/media", method="GET"),
     "media-query-scf": _as_user("/media", method="GET"),
     "console": lambda ctx: {"request": {"method": "GET", "path": "/console"}},

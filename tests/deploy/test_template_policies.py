@@ -24,7 +24,7 @@ TEMPLATE = load_template(REPO / "template.yaml")
 # the VOD functions one upload API each; STS functions AssumeRole on the upload role; the Aliyun PostObject
 # form is signed with the function's own role key, so OSS authorises the upload as that role's PutObject;
 # the Tencent PostObject form is signed with keys from AssumeRole. Everything else calls no cloud API
-# (WeChat, callbacks and triggers only write the database).
+# (WeChat, callbacks and triggers only write the database); the VOD pull timer pulls and confirms events.
 CALLS = {
     "aliyun-vod-upload-video": {"vod:CreateUploadVideo"},
     "aliyun-vod-refresh-video": {"vod:RefreshUploadVideo"},
@@ -33,6 +33,7 @@ CALLS = {
     "aliyun-oss-post-policy": {"oss:PutObject"},
     "tencent-cos-sts": {"sts:AssumeRole"},
     "tencent-cos-post-policy": {"sts:AssumeRole"},
+    "tencent-vod-pull": {"vod:PullEvents", "vod:ConfirmEvents"},
 }
 # Placeholders that name the account rather than something a function reads.
 ACCOUNT_VARIABLES = {"UPVEND_ALIYUN_ACCOUNT_ID", "UPVEND_TENCENT_UIN", "UPVEND_TENCENT_APPID", "UPVEND_ROLE_PREFIX"}

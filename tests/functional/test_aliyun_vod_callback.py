@@ -90,11 +90,11 @@ def test_image_snapshot_and_attached_media(gateway, url):
 
 def test_other_event_types_are_acknowledged_and_not_recorded(gateway, url):
     video_id = unique("v")
-    before = repo().event_count()
     response = post(gateway, url, {"EventType": "DeleteMediaComplete", "VideoId": video_id, "Status": "success"})
     assert (response.status_code, response.json()) == (200, {"status": "ignored"})
     assert repo().get("aliyun", video_id) is None
-    assert repo().event_count() == before
+    # Counted for this video only: the emulator may be delivering other tests' notices meanwhile.
+    assert repo().db.query("SELECT COUNT(*) AS n FROM {events} WHERE media_id = ?", (video_id,))[0]["n"] == 0
 
 
 @pytest.mark.parametrize("case", ["forged", "wrong-key", "stale", "future", "unsigned", "other-url"])

@@ -36,10 +36,14 @@ def test_malformed_pairs_name_the_setting(monkeypatch, raw):
         object_url("upvend-dev", "k")
 
 
-def test_record_json_keeps_a_stored_url_and_fills_a_missing_one(monkeypatch):
+def test_record_json_uses_the_public_base_of_a_configured_bucket(monkeypatch):
     monkeypatch.setenv("UPVEND_MEDIA_BASE_URLS", BASES)
-    row = MediaRecord(provider="aliyun", media_id="upvend-dev/uploads/o-a/1.png", kind="image", status="ready",
-                      owner="o-a", bucket="upvend-dev", object_key="uploads/o-a/1.png")
-    assert record_json(row)["mediaUrl"] == "https://cdn.example.com/uploads/o-a/1.png"
-    row.media_url = "https://vod.example.com/1.png"
-    assert record_json(row)["mediaUrl"] == "https://vod.example.com/1.png"
+    row = MediaRecord(provider="tencent", media_id="photos-1250000000/uploads/o-a/1.png", kind="image",
+                      status="ready", owner="o-a", bucket="photos-1250000000", object_key="uploads/o-a/1.png",
+                      media_url="http://photos-1250000000.cos.ap-guangzhou.myqcloud.com/uploads/o-a/1.png")
+    assert record_json(row)["mediaUrl"] == "http://127.0.0.1:9/photos-1250000000/uploads/o-a/1.png"
+    row.bucket = "private-1250000000"
+    assert record_json(row)["mediaUrl"] == row.media_url
+    vod = MediaRecord(provider="tencent", media_id="5285890780000000001", kind="video", status="ready",
+                      owner="o-a", media_url="https://1400000001.vod2.myqcloud.com/v.mp4")
+    assert record_json(vod)["mediaUrl"] == "https://1400000001.vod2.myqcloud.com/v.mp4"

@@ -14,6 +14,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from urllib.parse import unquote
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -132,7 +133,7 @@ class OssService(Service):
                                       meta)
         details = {"callback": headers.get("x-oss-callback"), "callbackVar": headers.get("x-oss-callback-var"),
                    "accessKeyId": access.key_id}
-        return self._completed("PutObject", obj, data, details, 200, b"")
+        return await self._completed("PutObject", obj, data, details, 200, b"")
 
     def _check_date(self, value: str) -> None:
         try:
@@ -168,7 +169,7 @@ class OssService(Service):
                     "</PostResponse>").encode()
         details = {"callback": form.get("callback"), "callbackVars": form.callback_vars(),
                    "accessKeyId": access.key_id}
-        return self._completed("PostObject", obj, form.data, details, status, body)
+        return await self._completed("PostObject", obj, form.data, details, status, body)
 
     def _verify_form(self, form: PostForm) -> tuple[AccessKey, bool]:
         """Authenticate a V4 or V1 form; returns the key and whether the token must be in the policy."""
@@ -213,8 +214,8 @@ class OssService(Service):
             raise OssError("AccessDenied", "x-oss-date is too far from the current time.", 403)
 
     # -- completion ------------------------------------------------------------------
-    def _completed(self, operation: str, obj: StoredObject, data: bytes, details: dict, status: int,
-                   body: bytes) -> Response:
+    async def _completed(self, operation: str, obj: StoredObject, data: bytes, details: dict, status: int,
+                         body: bytes) -> Response:
         from devtools.emulator.app import UploadCompleted
 
         media = self.state.media_at(obj.bucket, obj.key)
@@ -223,7 +224,9 @@ class OssService(Service):
             service = "vod"
             details = {**details, "vod": {"mediaId": media.media_id, "kind": media.kind,
                                           "userData": media.params.get("UserData")}}
-        reply = self.emulator.upload_completed(UploadCompleted("aliyun", service, operation, obj, details))
+        # Off the event loop: an upload callback waits for a function that may call back into the emulator.
+        reply = await run_in_threadpool(self.emulator.upload_completed,
+                                        UploadCompleted("aliyun", service, operation, obj, details))
         request_id = uuid.uuid4().hex[:24].upper()
         headers = {"ETag": f'"{obj.etag}"', "x-oss-request-id": request_id,
                    "x-oss-hash-crc64ecma": str(crc64_ecma(data))}

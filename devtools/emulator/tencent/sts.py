@@ -62,8 +62,10 @@ class TencentApiService(Service):
         except TencentApiError as exc:
             return _answer({"Error": {"Code": exc.code, "Message": exc.message}})
 
-    def authenticate(self, request: Request, body: bytes) -> str:
-        """Verify TC3-HMAC-SHA256 (and X-TC-Token for temporary keys); returns the signed service."""
+    def authenticate(self, request: Request, body: bytes, *, region_required: bool = True) -> str:
+        """Verify TC3-HMAC-SHA256 (and X-TC-Token for temporary keys); returns the signed service.
+
+        Region-less services (VOD) pass `region_required=False`."""
         headers = {k.lower(): v for k, v in request.headers.items()}
         auth = parse_authorization(headers.get("authorization", ""))
         if auth is None:
@@ -93,7 +95,7 @@ class TencentApiService(Service):
         if not hmac.compare_digest(expected, auth.signature):
             raise TencentApiError("AuthFailure.SignatureFailure", "The provided credentials could not be "
                                   "validated: the signature does not match.")
-        if not headers.get("x-tc-region"):
+        if region_required and not headers.get("x-tc-region"):
             raise TencentApiError("MissingParameter", "X-TC-Region is required.")
         return auth.service
 

@@ -21,8 +21,11 @@ _NETWORK_CODES = {"ClientNetworkError", "ServerNetworkError"}
 _THROTTLING_PREFIXES = ("RequestLimitExceeded",)
 
 
-def sdk_client(client_class_path: str, endpoint_setting: str, credentials: RoleCredentials, region: str) -> Any:
-    """Build an SDK client (e.g. 'tencentcloud.sts.v20180813.sts_client.StsClient') for the endpoint setting."""
+def sdk_client(client_class_path: str, endpoint_setting: str, credentials: RoleCredentials, region: str,
+               timeout: float | None = None) -> Any:
+    """Build an SDK client (e.g. 'tencentcloud.sts.v20180813.sts_client.StsClient') for the endpoint setting.
+
+    `timeout` overrides UPVEND_TENCENT_TIMEOUT_SECONDS (e.g. for long polls)."""
     from importlib import import_module
 
     from tencentcloud.common.credential import Credential
@@ -33,7 +36,7 @@ def sdk_client(client_class_path: str, endpoint_setting: str, credentials: RoleC
     client_class = getattr(import_module(module_name), class_name)
     endpoint = urlsplit(settings.get(endpoint_setting))
     http = HttpProfile(protocol=endpoint.scheme, endpoint=endpoint.netloc,
-                       reqTimeout=settings.get("TENCENT_TIMEOUT_SECONDS"))
+                       reqTimeout=timeout or settings.get("TENCENT_TIMEOUT_SECONDS"))
     credential = Credential(credentials.secret_id, credentials.secret_key, credentials.token)
     return client_class(credential, region, ClientProfile(httpProfile=http))
 

@@ -1,0 +1,108 @@
+"""Tencent VOD events after CommitUploadUGC: NewFileUpload, then ProcedureStateChanged when a task flow ran.
+
+Each event (v3.0 EventContent) is queued for PullEvents and, while push is on,
+POSTed to the push callback URL `<gateway>/tencent/vod/callback/<token>`; the
+token is the local stack's UPVEND_TENCENT_VOD_CALLBACK_TOKEN, as if set in the
+VOD console. Push bodies carry no signature, as at Tencent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from datetime import datetime, timezone
+from typing import Any
+
+from devtools.emulator.notices.schedule import Notice, NoticeScheduler, NoticeSwitch, SendResult
+from devtools.emulator.notices.vod_event_queue import VodEventQueue
+from devtools.local_env import DEV_TENCENT_VOD_CALLBACK_TOKEN
+
+CALLBACK_PATH = "/tencent/vod/callback/"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def new_file_upload(details: dict[str, Any], size: int, task_id: str) -> dict[str, Any]:
+    """The NewFileUpload EventContent for a committed UGC upload."""
+    stamp = _now()
+    return {"EventType": "NewFileUpload", "FileUploadEvent": {
+        "FileId": details["fileId"],
+        "MediaBasicInfo": {
+            "Name": details.get("mediaName", ""), "Description": "", "CreateTime": stamp, "UpdateTime": stamp,
+            "ExpireTime": "9999-12-31T23:59:59Z", "ClassId": details.get("classId", 0), "ClassName": "其他",
+            "ClassPath": "", "CoverUrl": details.get("coverUrl", ""), "Type": details.get("mediaType", ""),
+            "MediaUrl": details.get("mediaUrl", ""),
+            "SourceInfo": {"SourceType": "Upload", "SourceContext": details.get("sourceContext", "")},
+            "StorageRegion": details.get("storageRegion", ""), "StoragePath": details.get("storagePath", ""),
+            "TagSet": [], "Vid": details["fileId"], "Category": "Video", "Status": "Normal",
+            "StorageClass": "STANDARD"},
+        "ProcedureTaskId": task_id, "ReviewAudioVideoTaskId": "",
+        "MetaData": {"Size": size, "Container": details.get("mediaType", ""), "Bitrate": 0, "Height": 0, "Width": 0,
+                     "Duration": 0, "Rotate": 0, "VideoStreamSet": [], "AudioStreamSet": [],
+                     "VideoDuration": 0, "AudioDuration": 0, "Md5": ""},
+    }}
+
+
+def procedure_finished(details: dict[str, Any], task_id: str) -> dict[str, Any]:
+    """The ProcedureStateChanged EventContent of a task flow that transcoded the upload."""
+    media_url = details.get("mediaUrl", "")
+    output = media_url.rsplit(".", 1)[0] + ".f100010.mp4" if media_url else ""
+    return {"EventType": "ProcedureStateChanged", "ProcedureStateChangeEvent": {
+        "TaskId": task_id, "Status": "FINISH", "ErrCode": 0, "Message": "", "FileId": details["fileId"],
+        "FileName": details.get("mediaName", ""), "FileUrl": media_url, "MetaData": {},
+        "MediaProcessResultSet": [{"Type": "Transcode", "TranscodeTask": {
+            "Status": "SUCCESS", "ErrCode": 0, "Message": "SUCCESS", "Input": {"Definition": 100010},
+            "Output": {"Url": output, "Definition": 100010}}}],
+        "AiContentReviewResultSet": [], "SessionContext": details.get("sessionContext", ""), "SessionId": "",
+    }}
+
+
+class TencentVodNotices:
+    """Turns committed UGC uploads into pushed and queued VOD events."""
+
+    def __init__(self, emulator: Any, scheduler: NoticeScheduler, switch: NoticeSwitch, queue: VodEventQueue) -> None:
+        self.emulator = emulator
+        self.scheduler = scheduler
+        self.switch = switch
+        self.queue = queue
+
+    def callback_url(self) -> str:
+        token = os.environ.get("UPVEND_TENCENT_VOD_CALLBACK_TOKEN") or DEV_TENCENT_VOD_CALLBACK_TOKEN
+        return self.emulator.config.gateway_url.rstrip("/") + CALLBACK_PATH + token
+
+    def __call__(self, event: Any) -> None:
+        if (event.provider, event.service, event.operation) != ("tencent", "vod", "CommitUploadUGC"):
+            return None
+        details = event.details
+        task_id = ""
+        if details.get("procedure"):
+            task_id = f"{details.get('vodSubAppId', 0)}-Procedure-{secrets.token_hex(16)}t{secrets.randbelow(9) + 1}"
+        contents = [new_file_upload(details, event.obj.size, task_id)]
+        if task_id:
+            contents.append(procedure_finished(details, task_id))
+        app = int(details.get("vodSubAppId") or 0)
+        self.scheduler.plan([self._publish(app, content) for content in contents])
+        return None
+
+    def _publish(self, app: int, content: dict[str, Any]) -> Notice:
+        """Queue the event for pull and push it (when push is on); a failed push is retried."""
+        label = f"tencent-vod {content['EventType']} {_file_id(content)}"
+
+        def send(attempt: int) -> SendResult:
+            if attempt == 1:  # retries are of the push only
+                self.queue.put(app, content)
+            if not self.switch.tencent_vod_push:
+                return True, "queued for pull (push off)"
+            answer = self.emulator.deliverer.post(self.callback_url(), json.dumps(content, ensure_ascii=False)
+                                                  .encode(), {"Content-Type": "application/json"}, timeout=5.0)
+            return answer.status == 200, f"queued; push answered {answer.status or 'nothing'}"
+
+        return Notice(label, send)
+
+
+def _file_id(content: dict[str, Any]) -> str:
+    inner = content.get("FileUploadEvent") or content.get("ProcedureStateChangeEvent") or {}
+    return str(inner.get("FileId", ""))

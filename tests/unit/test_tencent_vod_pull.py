@@ -1,0 +1,84 @@
+"""Pull mode: apply each pulled event through the push mapping, confirm only what committed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.unit.test_aliyun_cold_start import modules_loaded_by
+from upvend.errors import StorageUnavailable
+from upvend.notices.tencent_vod_pull import pull_and_record
+
+
+def upload(file_id: str, handle: str | None = None, owner: str = "o-alice") -> dict[str, Any]:
+    event: dict[str, Any] = {"EventType": "NewFileUpload", "FileUploadEvent": {
+        "FileId": file_id, "MediaBasicInfo": {"SourceInfo": {"SourceContext": owner}}}}
+    if handle is not None:
+        event["EventHandle"] = handle
+    return event
+
+
+class FakeVod:
+    """PullEvents hands out the given batches in turn; ConfirmEvents is recorded."""
+
+    def __init__(self, *batches: list[dict[str, Any]]) -> None:
+        self.batches = list(batches)
+        self.confirmed: list[list[str]] = []
+
+    def pull(self) -> list[dict[str, Any]]:
+        return self.batches.pop(0) if self.batches else []
+
+    def confirm(self, handles: list[str]) -> None:
+        self.confirmed.append(list(handles))
+
+
+class FakeRepo:
+    """Records applied notices; media ids in `down` fail as an unreachable database would."""
+
+    def __init__(self, down: set[str] = frozenset()) -> None:
+        self.down = down
+        self.keys: set[str] = set()
+
+    def apply(self, notice) -> bool:
+        if notice.media_id in self.down:
+            raise StorageUnavailable("The database is unreachable.")
+        new = notice.dedupe_key not in self.keys
+        self.keys.add(notice.dedupe_key)
+        return new
+
+
+def test_every_committed_event_is_confirmed_and_pulling_stops_when_nothing_waits():
+    vod = FakeVod([upload("1", "h1"), upload("2", "h2"), upload("1", "h3")], [upload("3", "h4")])
+    summary = pull_and_record(vod, FakeRepo(), max_batches=5)
+    assert vod.confirmed == [["h1", "h2", "h3"], ["h4"]]
+    assert summary == {"batches": 2, "pulled": 4, "recorded": 3, "duplicates": 1, "ignored": 0, "rejected": 0,
+                       "failed": 0, "confirmed": 4}
+
+
+def test_ignored_and_malformed_events_are_confirmed_so_they_do_not_come_back_forever():
+    other = {"EventHandle": "h1", "EventType": "EditMediaComplete", "EditMediaCompleteEvent": {}}
+    malformed = {"EventHandle": "h2", "EventType": "NewFileUpload", "FileUploadEvent": {"FileId": ""}}
+    vod = FakeVod([other, malformed, upload("5", "h3")])
+    summary = pull_and_record(vod, FakeRepo(), max_batches=5)
+    assert vod.confirmed == [["h1", "h2", "h3"]]
+    assert (summary["ignored"], summary["rejected"], summary["recorded"]) == (1, 1, 1)
+
+
+def test_a_failed_event_and_the_rest_of_its_batch_stay_unconfirmed_and_the_run_fails():
+    vod = FakeVod([upload("1", "h1"), upload("down", "h2"), upload("3", "h3")], [upload("4", "h4")])
+    with pytest.raises(StorageUnavailable):
+        pull_and_record(vod, FakeRepo(down={"down"}), max_batches=5)
+    assert vod.confirmed == [["h1"]]
+    assert vod.batches == [[upload("4", "h4")]]  # no further pulls after a failure
+
+
+def test_the_batch_limit_bounds_one_run():
+    vod = FakeVod(*[[upload(str(n), f"h{n}")] for n in range(5)])
+    summary = pull_and_record(vod, FakeRepo(), max_batches=2)
+    assert summary["batches"] == 2 and vod.confirmed == [["h0"], ["h1"]]
+
+
+
+def test_loading_the_pull_function_imports_no_sdk():
+    assert modules_loaded_by(["tencent_vod_pull"], "main_handler", ("tencentcloud",)) == "[]"
