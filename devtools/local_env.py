@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import MutableMapping
 
-from devtools.emulator.aliyun.config import aliyun_local_defaults
+from devtools.emulator.aliyun.config import ALIYUN_DEV, aliyun_local_defaults
 from devtools.emulator.config import EmulatorConfig
 from devtools.emulator.tencent.account import DEV_ACCOUNT as TENCENT_DEV
 
@@ -40,6 +40,11 @@ def local_defaults(emulator_url: str, data_dir: Path, emulator: EmulatorConfig) 
         # Form posts carry an upload callback to the local gateway; pull mode reads the emulated VOD API.
         "UPVEND_ALIYUN_OSS_CALLBACK_URL": f"{emulator.gateway_url}/aliyun/oss/callback",
         "UPVEND_TENCENT_VOD_API_ENDPOINT": emulator_url,
+        # The console pages upload to and show media from the emulator (another origin than the gateway).
+        "UPVEND_CONSOLE_MEDIA_ORIGINS": emulator_url,
+        # The emulated buckets serve their objects back (path-style), as a CDN domain would.
+        "UPVEND_MEDIA_BASE_URLS": ",".join(f"{bucket}={emulator_url}/{bucket}"
+                                           for bucket in (ALIYUN_DEV.oss_bucket, TENCENT_DEV.bucket)),
     }
 
 

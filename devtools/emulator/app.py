@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from devtools.emulator.aliyun import aliyun_services
+from devtools.emulator.bucket_cors import BucketCors, same_host_variants
 from devtools.emulator.config import EmulatorConfig
 from devtools.emulator.delivery import Deliverer
 from devtools.emulator.notices import notice_services
@@ -51,7 +51,7 @@ class Emulator:
     store: ObjectStore
     deliverer: Deliverer
     services: list[Service] = field(default_factory=list)
-    app: Starlette | None = None
+    app: Any = None  # the ASGI app: the dispatcher behind the bucket CORS layer
     upload_listeners: list[UploadListener] = field(default_factory=list)
 
     def service(self, name: str) -> Service:
@@ -96,4 +96,6 @@ def create_emulator(config: EmulatorConfig) -> Emulator:
                          AdminService(emulator), WechatService(config)]
     emulator.services[:0] = notice_services(emulator)  # VOD PullEvents/ConfirmEvents before the generic API
     emulator.app = dispatcher(emulator.services)
+    emulator.app = BucketCors(emulator.app, emulator.services,
+                              config.cors_origins or same_host_variants(config.gateway_url))
     return emulator

@@ -13,6 +13,8 @@ class EmulatorConfig:
     wechat_secret: str = "local-dev-wechat-secret"
     gateway_url: str = ""
     public_url: str = ""
+    # Browser origins the emulated buckets' CORS rule allows; empty = the gateway's (it serves the pages).
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def objects_dir(self) -> Path:

@@ -98,9 +98,10 @@ def _operation(method: str, path: str, providers: list[str], api: Any, refs: dic
         statuses.add(401)
     statuses.update(api.errors)
     if api.response is not None:
-        ok = {"description": "OK", "content": {api.media_type: {"schema": refs[(api.response, "serialization")]}}}
+        schema = refs[(api.response, "serialization")]
     else:
-        ok = {"description": "OK", "content": {api.media_type: {"schema": {"type": "string"}}}}
+        schema = {"type": "string"}
+    ok = {"description": "OK", "content": {media: {"schema": schema} for media in api.media_types}}
     error = {"$ref": "#/components/responses/Error"}
     op["responses"] = {"200": ok, **{str(s): error for s in sorted(statuses)}}
     if params:

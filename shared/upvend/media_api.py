@@ -17,6 +17,7 @@ from typing import Any, Optional
 from pydantic import BaseModel
 
 from upvend.errors import ValidationFailed
+from upvend.media_urls import object_url
 from upvend.storage.media import ListPosition, MediaRecord
 
 PROVIDERS = ("aliyun", "tencent")
@@ -106,7 +107,7 @@ def record_json(record: MediaRecord) -> dict[str, Any]:
         "title": record.title,
         "size": record.size,
         "mimeType": record.mime_type,
-        "mediaUrl": record.media_url,
+        "mediaUrl": object_url(record.bucket, record.object_key) or record.media_url,
         "coverUrl": record.cover_url,
         "bucket": record.bucket,
         "objectKey": record.object_key,

@@ -107,6 +107,8 @@ JOBS: dict[str, Callable[[Any], dict]] = {
                                                "Time": "2024-05-01T00:00:00Z", "Message": ""}},
     "media-query": _as_user("/media", method="GET"),
     "media-query-scf": _as_user("/media", method="GET"),
+    "console": lambda ctx: {"request": {"method": "GET", "path": "/console"}},
+    "console-scf": lambda ctx: {"request": {"method": "GET", "path": "/console"}},
 }
 
 

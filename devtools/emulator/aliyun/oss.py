@@ -1,4 +1,4 @@
-"""Emulated OSS: PostObject (V1 and V4 form signatures) and PutObject (header signature V1).
+"""Emulated OSS: PostObject (V1 and V4 form signatures), PutObject (header signature V1), GetObject.
 
 Requests are claimed by an `Authorization: OSS ...` header, an `<bucket>.oss-*.aliyuncs.com`
 Host, or a path-style `/<bucket>/...` for a bucket of the emulated account. Every
@@ -24,6 +24,7 @@ from devtools.emulator.aliyun.oss_form import PostForm, check_policy, decode_pol
 from devtools.emulator.aliyun.oss_signature import (hmac_sha1_b64, same, v1_canonical_resource,
                                                     v1_header_string_to_sign, v4_post_signature)
 from devtools.emulator.aliyun.state import AliyunState
+from devtools.emulator.object_reads import object_response
 from devtools.emulator.objects import InvalidObjectKey, StoredObject
 from devtools.emulator.service import Service
 
@@ -90,6 +91,8 @@ class OssService(Service):
                 return await self._post_object(request, bucket)
             if request.method == "PUT" and key and not request.query_params:
                 return await self._put_object(request, bucket, key)
+            if request.method in ("GET", "HEAD") and key:
+                return self._get_object(request.method, bucket, key)
             raise OssError("NotImplemented", f"The emulator does not implement {request.method} here.", 501)
         except AliyunApiError as exc:
             return OssError(exc.code, exc.message, 403).response()
@@ -97,6 +100,13 @@ class OssService(Service):
             return exc.response()
         except InvalidObjectKey:
             return OssError("InvalidObjectName", "The specified object name is not valid.", 400).response()
+
+    def _get_object(self, method: str, bucket: str, key: str) -> Response:
+        answer = object_response(self.emulator.store, bucket, key, method,
+                                 {"x-oss-request-id": uuid.uuid4().hex[:24].upper()})
+        if answer is None:
+            raise OssError("NoSuchKey", "The specified key does not exist.", 404)
+        return answer
 
     # -- PutObject -------------------------------------------------------------------
     async def _put_object(self, request: Request, bucket: str, key: str) -> Response:

@@ -1,4 +1,4 @@
-"""Emulated COS: PutObject (XML request signature) and PostObject (form policy signature).
+"""Emulated COS: PutObject (XML request signature), PostObject (form policy signature), GetObject.
 
 Buckets are addressed as COS does, by Host `<bucket>.cos.<region>.myqcloud.com`
 (cos-python-sdk-v5 with CosConfig(IP=..., Port=...) sends it), or path-style
@@ -23,6 +23,7 @@ from xml.sax.saxutils import escape
 from starlette.requests import Request
 from starlette.responses import Response
 
+from devtools.emulator.object_reads import object_response
 from devtools.emulator.objects import InvalidObjectKey
 from devtools.emulator.service import Service
 from devtools.emulator.tencent.cos_signature import parse_cos_authorization, xml_request_signature
@@ -92,9 +93,21 @@ class CosService(Service):
                 return await self.put_object(request, address)
             if request.method == "POST" and not address.key:
                 return await self.post_object(request, address)
+            if request.method in ("GET", "HEAD") and address.key and not request.url.query:
+                return self.get_object(request.method, address)
             raise CosError(501, "NotImplemented", f"{request.method} {request.url.path} is not emulated.")
         except CosError as exc:
             return cos_error_response(exc, address.path)
+
+    def get_object(self, method: str, address: CosAddress) -> Response:
+        try:
+            answer = object_response(self.emulator.store, address.bucket, address.key, method,
+                                     {"x-cos-request-id": uuid.uuid4().hex})
+        except InvalidObjectKey:
+            raise CosError(400, "InvalidURI", "The object key is not valid.") from None
+        if answer is None:
+            raise CosError(404, "NoSuchKey", "The specified key does not exist.")
+        return answer
 
     # -- PutObject ------------------------------------------------------------
     async def put_object(self, request: Request, address: CosAddress) -> Response:

@@ -166,7 +166,8 @@ class VodUgcService(Service):
         if found is None:
             raise UgcError(10005, "the media file was not uploaded to storage")
         obj, _ = found
-        base = f"http://{self.state.account.vod_sub_app_id}.vod2.myqcloud.com"
+        # VOD serves media from its distribution domain; the emulator is that domain (path-style on its bucket).
+        base = f"{self.emulator.config.public_url}/{self.state.vod_bucket}"
         data: dict[str, Any] = {"fileId": session.file_id,
                                 "video": {"url": base + session.video_path,
                                           "verify_content": secrets.token_urlsafe(16)}}

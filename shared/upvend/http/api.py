@@ -34,8 +34,8 @@ class ErrorEnvelope(BaseModel):
 class ApiRoute:
     """One HTTP route: `request`/`query` models are validated at the edge, `response` is what 2xx carries.
 
-    `media_type` is the 2xx content type (routes that answer HTML or assets name theirs and
-    leave `response` empty), `request_types` the body types accepted; `auth` says whether a
+    `media_type` is the 2xx content type, or several for a route serving files of different
+    types (routes that answer HTML or assets name theirs and leave `response` empty), `request_types` the body types accepted; `auth` says whether a
     Bearer session token is required; `errors` lists statuses beyond the common 400/401/405.
     """
 
@@ -47,9 +47,13 @@ class ApiRoute:
     query: Optional[type[BaseModel]] = None
     response: Optional[type[BaseModel]] = None
     auth: bool = True
-    media_type: str = JSON
+    media_type: str | tuple[str, ...] = JSON
     request_types: tuple[str, ...] = (JSON,)
     errors: tuple[int, ...] = ()
+
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        return (self.media_type,) if isinstance(self.media_type, str) else self.media_type
 
     def route(self) -> Route:
         return Route(self.path, self.endpoint, methods=[self.method])
