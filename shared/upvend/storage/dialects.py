@@ -8,6 +8,8 @@ so only the backend in use is ever loaded.
 from __future__ import annotations
 
 import json
+import time
+from abc import ABC, abstractmethod
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -15,15 +17,16 @@ from typing import Any
 from upvend.errors import StorageUnavailable
 
 
-class Dialect:
+class Dialect(ABC):
     """Shared behaviour; subclasses fill in what their database does differently."""
 
     name = ""
     begin = "BEGIN"
     json_param = "?"
 
+    @abstractmethod
     def connect(self, url: Any, timeout: float) -> Any:
-        raise NotImplementedError
+        """Open a DB-API connection (driver imported here, not at import time)."""
 
     def sql(self, text: str) -> str:
         """Placeholders for the driver (`?` or `%s`)."""
@@ -40,9 +43,9 @@ class Dialect:
         """The value the INSERT tried to write, inside the update clause."""
         return f"excluded.{column}"
 
+    @abstractmethod
     def merge_json(self, base: str, patch: str) -> str:
         """Top-level merge of two JSON objects (`patch` wins)."""
-        raise NotImplementedError
 
     def time_param(self, value: datetime) -> Any:
         return value
@@ -60,13 +63,28 @@ class Dialect:
             return {}
         return value if isinstance(value, dict) else json.loads(value)
 
+    @abstractmethod
     def is_unavailable(self, exc: BaseException) -> bool:
         """Errors that mean the database cannot be reached or is overloaded (answer 503)."""
-        raise NotImplementedError
 
     def is_retryable(self, exc: BaseException) -> bool:
         """Deadlocks and serialization failures: rerun the whole transaction."""
         return False
+
+
+def _enable_wal(conn: Any, deadline: float) -> None:
+    # Switching a new file to WAL while other connections open it can fail with "database is
+    # locked" at once, without SQLite's busy handler waiting; retry until the deadline.
+    import sqlite3
+
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
 
 
 class SqliteDialect(Dialect):
@@ -80,8 +98,8 @@ class SqliteDialect(Dialect):
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(url.database, timeout=max(timeout, 5.0), isolation_level=None,
                                    check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA busy_timeout=5000")
+            _enable_wal(conn, deadline=time.monotonic() + max(timeout, 5.0))
         except (sqlite3.Error, OSError) as exc:
             raise StorageUnavailable(f"Cannot open the database: {type(exc).__name__}.") from None
         return conn
