@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import uuid
 from dataclasses import dataclass
 from typing import Any, Iterator
 
 from upvend.errors import BadRequest, UpvendError
 from upvend.logs import function_name_var, request_id_var
+from upvend.json_input import loads_untrusted
 
 
 def decode_event(event: Any) -> Any:
@@ -18,8 +18,8 @@ def decode_event(event: Any) -> Any:
         event = event.decode("utf-8", "replace")
     if isinstance(event, str):
         try:
-            return json.loads(event) if event.strip() else {}
-        except json.JSONDecodeError:
+            return loads_untrusted(event) if event.strip() else {}
+        except ValueError:
             raise BadRequest("The event is not valid JSON.", code="invalid_event") from None
     return event
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from upvend.errors import ValidationFailed
 from upvend.media_urls import object_url
 from upvend.storage.media import ListPosition, MediaRecord
+from upvend.json_input import loads_untrusted
 
 PROVIDERS = ("aliyun", "tencent")
 
@@ -57,7 +58,7 @@ def encode_cursor(position: ListPosition) -> str:
 def decode_cursor(token: str) -> ListPosition:
     """The position a cursor names; ValidationFailed (400) for anything that is not one of ours."""
     try:
-        created_at, provider, media_id = json.loads(_unb64(token))
+        created_at, provider, media_id = loads_untrusted(_unb64(token))
         if not all(isinstance(v, str) and v for v in (created_at, provider, media_id)):
             raise ValueError("empty part")
         datetime.fromisoformat(created_at.replace("Z", "+00:00"))

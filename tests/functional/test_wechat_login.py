@@ -102,3 +102,13 @@ def test_missing_setting_names_the_variable(gateway, monkeypatch):
     assert response.status_code == 500
     assert response.json()["error"] == {"code": "setting_missing", "message": "Setting UPVEND_WECHAT_APPID is not set.",
                                         "requestId": response.json()["error"]["requestId"]}
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("body", [b"[" * 5000 + b"]" * 5000, b'{"code": ' + b"9" * 5000 + b"}"],
+                         ids=["nested-too-deep", "integer-over-digit-limit"])
+def test_json_python_cannot_decode_is_400_not_500(gateway, provider, body):
+    response = gateway.post("/auth/wechat", content=body,
+                            headers={"X-Upvend-Provider": provider, "Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_json"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 
 from upvend.errors import InvalidJson, PayloadTooLarge, ValidationFailed
+from upvend.json_input import loads_untrusted
 
 Model = TypeVar("Model", bound=BaseModel)
 MAX_JSON_BYTES = 64 * 1024
@@ -39,8 +39,8 @@ async def read_json(request: Request, model: type[Model]) -> Model:
         data: Any = {}
     else:
         try:
-            data = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError):
+            data = loads_untrusted(raw)
+        except ValueError:
             raise InvalidJson() from None
     if not isinstance(data, dict):
         raise ValidationFailed("The request body must be a JSON object.",

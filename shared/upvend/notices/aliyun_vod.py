@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import time
 from typing import Any, Mapping
 
@@ -20,6 +19,7 @@ from upvend.http.body import parse_model
 from upvend import settings
 from upvend.errors import Forbidden
 from upvend.storage.notices import MediaNotice
+from upvend.json_input import loads_untrusted
 
 
 def _callback_url(raw: str) -> str:
@@ -133,8 +133,8 @@ def owner_from_extend(extend: Any) -> str | None:
         if not isinstance(extend, str):
             break
         try:
-            extend = json.loads(extend)
-        except json.JSONDecodeError:
+            extend = loads_untrusted(extend)
+        except ValueError:
             return None
     uid = extend.get("uid") if isinstance(extend, dict) else None
     return str(uid) if isinstance(uid, (str, int)) and str(uid) else None

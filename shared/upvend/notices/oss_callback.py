@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import threading
 from typing import Any, Callable, Mapping
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -24,6 +23,7 @@ from upvend.http.body import parse_model
 from upvend.notices.object_keys import kind_of, upload_key
 from upvend.storage.media import object_media_id
 from upvend.storage.notices import MediaNotice
+from upvend.json_input import loads_untrusted
 
 settings.declare("OSS_PUBKEY_URL_PREFIXES", lambda raw: tuple(p.strip() for p in raw.split(",") if p.strip()), (),
                  doc="Extra trusted prefixes for x-oss-pub-key-url (gosspublic.alicdn.com is always trusted).")
@@ -138,10 +138,10 @@ def parse_callback_body(body: bytes, content_type: str) -> OssCallbackBody:
     try:
         text = body.decode("utf-8")
         if "json" in content_type.lower():
-            data = json.loads(text)
+            data = loads_untrusted(text)
         else:
             data = dict(parse_qsl(text, keep_blank_values=True))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except ValueError:
         raise BadRequest("The callback body is neither form fields nor JSON.", code="invalid_body") from None
     if not isinstance(data, dict):
         raise ValidationFailed("The callback body must be an object.")
