@@ -36,7 +36,9 @@ def code_to_session(code: str) -> WechatSession:
         raise UpstreamError("WeChat returned an unexpected answer.")
     errcode = answer.get("errcode") or 0
     if errcode:
-        _raise_for_errcode(int(errcode), str(answer.get("errmsg") or ""))
+        if isinstance(errcode, bool) or not isinstance(errcode, int):
+            raise UpstreamError("WeChat answered with an errcode that is not a number.")
+        _raise_for_errcode(errcode, str(answer.get("errmsg") or ""))
     openid = answer.get("openid")
     if not isinstance(openid, str) or not openid:
         raise UpstreamError("WeChat answered without an openid.")
