@@ -1,8 +1,7 @@
 """POST /aliyun/oss/post-policy: a V4-signed PostObject form for one server-chosen key."""
 
-from typing import Annotated, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import BaseModel
 from starlette.requests import Request
 
 from upvend import settings
@@ -11,17 +10,7 @@ from upvend.aliyun.credentials import function_credentials
 from upvend.aliyun.oss_policy import OssPostPolicy, callback_param
 from upvend.auth import authenticate
 from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
-from upvend.uploads import new_object_key, upload_rule
-
-
-class PostPolicyBody(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
-                              json_schema_extra={"examples": [{"fileName": "cat.jpg", "contentType": "image/jpeg", "size": 102400}]})
-
-    fileName: Annotated[StrictStr, Field(min_length=3, max_length=255)]
-    contentType: Annotated[StrictStr, Field(min_length=3, max_length=128,
-                                            pattern=r"^[A-Za-z0-9.+-]+/[A-Za-z0-9.+-]+$")]
-    size: Optional[Annotated[StrictInt, Field(gt=0)]] = None
+from upvend.uploads import UploadRequest, new_object_key, upload_rule
 
 
 class OssPostForm(BaseModel):
@@ -33,7 +22,7 @@ class OssPostForm(BaseModel):
 
 async def post_policy(request: Request):
     user = authenticate(request.headers)
-    body = await read_json(request, PostPolicyBody)
+    body = await read_json(request, UploadRequest)
     rule = upload_rule(body.fileName, body.contentType, body.size)
     bucket = settings.get("ALIYUN_OSS_BUCKET")
     callback_url = settings.get("ALIYUN_OSS_CALLBACK_URL")
@@ -47,5 +36,5 @@ async def post_policy(request: Request):
 
 
 app = create_app([ApiRoute("POST", "/aliyun/oss/post-policy", post_policy, "A signed OSS PostObject form for one new key",
-                           request=PostPolicyBody, response=OssPostForm, errors=(413,))])
+                           request=UploadRequest, response=OssPostForm, errors=(413,))])
 handler = main_handler = http_handler(app, function="aliyun-oss-post-policy")

@@ -1,9 +1,8 @@
 """POST /tencent/cos/post-policy: a COS PostObject form for one server-chosen key."""
 
 import time
-from typing import Annotated, Optional
 
-from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr, StringConstraints
+from pydantic import BaseModel
 from starlette.requests import Request
 
 from upvend import settings
@@ -11,16 +10,7 @@ from upvend.auth import authenticate
 from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
 from upvend.tencent.cos_policy import CosPostPolicy
 from upvend.tencent.sts import cos_upload_keys
-from upvend.uploads import new_object_key, upload_rule
-
-class PostPolicyRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"fileName": "cat.jpg", "contentType": "image/jpeg", "size": 102400}]})
-
-    fileName: Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
-    contentType: Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=3, max_length=100,
-                                                        pattern=r"^[\w.+-]+/[\w.+-]+$")]
-    size: Optional[StrictInt] = None
-
+from upvend.uploads import UploadRequest, new_object_key, upload_rule
 
 class CosPostForm(BaseModel):
     url: str
@@ -31,14 +21,14 @@ class CosPostForm(BaseModel):
 
 async def post_policy(request: Request):
     user = authenticate(request.headers)
-    body = await read_json(request, PostPolicyRequest)
+    body = await read_json(request, UploadRequest)
     rule = upload_rule(body.fileName, body.contentType, body.size)
     keys = cos_upload_keys(user)
     now = int(time.time())
     expires = min(now + settings.get("TENCENT_POST_POLICY_SECONDS"), keys.expired_time)
     key = new_object_key(user, rule.extension)
     policy = CosPostPolicy(bucket=keys.target.bucket, key=key, content_type=rule.content_type,
-                           max_bytes=body.size or rule.max_bytes, start=now, expires=expires,
+                           max_bytes=rule.max_bytes, start=now, expires=expires,
                            meta={"uid": user})
     return json_response({
         "url": keys.target.base_url + "/",
@@ -49,5 +39,5 @@ async def post_policy(request: Request):
 
 
 app = create_app([ApiRoute("POST", "/tencent/cos/post-policy", post_policy, "A signed COS PostObject form for one new key",
-                           request=PostPolicyRequest, response=CosPostForm, errors=(502, 503))])
+                           request=UploadRequest, response=CosPostForm, errors=(502, 503))])
 handler = main_handler = http_handler(app, function="tencent-cos-post-policy")

@@ -11,8 +11,11 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Annotated, Optional
 from datetime import datetime, timezone
 from urllib.parse import quote, unquote
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, StringConstraints
 
 from upvend import settings
 from upvend.errors import ValidationFailed
@@ -46,12 +49,28 @@ _CLASSES = {
 
 @dataclass(frozen=True)
 class UploadRule:
-    """What one upload may be: its extension, content class, Content-Type and size limit."""
+    """What one upload may be: its extension, content class, Content-Type and size limit.
+
+    `max_bytes` is the size the client announced when it gave one (so a form cannot
+    carry a larger file than it asked for), else its content class's limit.
+    """
 
     extension: str
     content_class: str
     content_type: str
     max_bytes: int
+
+
+class UploadRequest(BaseModel):
+    """What a client asks for when it wants a form for one new object."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "examples": [{"fileName": "cat.jpg", "contentType": "image/jpeg", "size": 102400}]})
+
+    fileName: Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+    contentType: Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=3, max_length=128,
+                                                        pattern=r"^[A-Za-z0-9.+-]+/[A-Za-z0-9.+-]+$")]
+    size: Optional[Annotated[StrictInt, Field(gt=0)]] = None
 
 
 def extension_of(file_name: str) -> str:
@@ -76,7 +95,7 @@ def upload_rule(file_name: str, content_type: str, size: int | None = None) -> U
     if size is not None and not 0 < size <= max_bytes:
         raise ValidationFailed(f"size must be between 1 and {max_bytes} bytes for {content_class}.",
                                code="size_out_of_range")
-    return UploadRule(ext, content_class, content_type, max_bytes)
+    return UploadRule(ext, content_class, content_type, size or max_bytes)
 
 
 def caller_prefix(user_id: str) -> str:

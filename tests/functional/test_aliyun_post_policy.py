@@ -50,6 +50,15 @@ def test_policy_answer_and_a_successful_form_post(gateway, login, stack):
     assert data == b"\xff\xd8\xff jpeg bytes" and stored.content_type == "image/jpeg"
 
 
+def test_form_post_is_capped_at_the_announced_size(gateway, login):
+    answer = _policy(gateway, login(), {"fileName": "a.png", "contentType": "image/png", "size": 10})
+    policy = json.loads(base64.b64decode(answer["formData"]["policy"]))
+    assert ["content-length-range", 1, 10] in policy["conditions"]
+    assert _post(answer, data=b"x" * 10).status_code == 200
+    response = _post(answer, data=b"x" * 11)
+    assert response.status_code == 400 and _error_code(response) == "EntityTooLarge"
+
+
 def test_form_post_fails_when_the_file_exceeds_the_limit(gateway, login, monkeypatch):
     monkeypatch.setenv("UPVEND_MAX_IMAGE_BYTES", "100")
     answer = _policy(gateway, login(), {"fileName": "a.png", "contentType": "image/png"})

@@ -116,7 +116,7 @@ def test_unauthenticated_is_401(gateway):
     ({"fileName": "a.jpg"}, "validation_error"),
     ({"fileName": "a.exe", "contentType": "application/octet-stream"}, "extension_not_allowed"),
     ({"fileName": "a.jpg", "contentType": "video/mp4"}, "content_type_mismatch"),
-    ({"fileName": "a.jpg", "contentType": "image/jpeg", "size": 0}, "size_out_of_range"),
+    ({"fileName": "a.jpg", "contentType": "image/jpeg", "size": 0}, "validation_error"),
     ({"fileName": "a.jpg", "contentType": "image/jpeg", "size": 10**12}, "size_out_of_range"),
     ({"fileName": "a.jpg", "contentType": "image/jpeg", "size": "12"}, "validation_error"),
     ({"fileName": "a.jpg", "contentType": "image/jpeg", "key": "mine.jpg"}, "validation_error"),
