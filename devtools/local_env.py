@@ -71,6 +71,6 @@ def apply_defaults(defaults: dict[str, str], environ: MutableMapping[str, str] |
     """Set each default unless the environment already has the variable; returns what applies."""
     env = os.environ if environ is None else environ
     for name, value in defaults.items():
-        if not env.get(name):
+        if name not in env:  # set, even to "", wins: "" switches an optional setting off
             env[name] = value
     return {name: env[name] for name in defaults}

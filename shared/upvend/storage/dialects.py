@@ -127,8 +127,8 @@ class MysqlDialect(Dialect):
         try:
             return pymysql.connect(host=url.host or "127.0.0.1", port=url.port or 3306, user=url.user or "root",
                                    password=url.password or "", database=url.database, charset="utf8mb4",
-                                   autocommit=True, connect_timeout=timeout, read_timeout=max(timeout, 10.0),
-                                   write_timeout=max(timeout, 10.0), init_command="SET time_zone = '+00:00'",
+                                   autocommit=True, connect_timeout=timeout, read_timeout=timeout,
+                                   write_timeout=timeout, init_command="SET time_zone = '+00:00'",
                                    **url.options)
         except pymysql.MySQLError as exc:
             raise StorageUnavailable(f"Cannot connect to the database: {type(exc).__name__}.") from None
@@ -172,7 +172,9 @@ class PostgresDialect(Dialect):
 
         try:
             extra = dict(url.options)
-            options = " ".join(filter(None, ["-c timezone=UTC", extra.pop("options", "")]))
+            # A statement timeout as MySQL's read/write timeouts: a stuck query answers 503 in time.
+            options = " ".join(filter(None, ["-c timezone=UTC", f"-c statement_timeout={int(timeout * 1000)}",
+                                             extra.pop("options", "")]))
             return psycopg.connect(host=url.host or "127.0.0.1", port=url.port or 5432, user=url.user or None,
                                    password=url.password or None, dbname=url.database, autocommit=True,
                                    connect_timeout=max(1, int(timeout)), options=options, **extra)
