@@ -65,6 +65,13 @@ def test_ignored_and_malformed_events_are_confirmed_so_they_do_not_come_back_for
     assert (summary["ignored"], summary["rejected"], summary["recorded"]) == (1, 1, 1)
 
 
+def test_an_event_the_table_refuses_is_confirmed_and_does_not_block_the_batch():
+    vod = FakeVod([upload("x" * 600, "h1"), upload("2", "h2")])  # a FileId longer than any id column
+    summary = pull_and_record(vod, FakeRepo(), max_batches=5)
+    assert vod.confirmed == [["h1", "h2"]]
+    assert (summary["rejected"], summary["recorded"], summary["failed"]) == (1, 1, 0)
+
+
 def test_a_failed_event_and_the_rest_of_its_batch_stay_unconfirmed_and_the_run_fails():
     vod = FakeVod([upload("1", "h1"), upload("down", "h2"), upload("3", "h3")], [upload("4", "h4")])
     with pytest.raises(StorageUnavailable):

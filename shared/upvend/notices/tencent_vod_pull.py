@@ -84,16 +84,19 @@ class PullSummary:
 def _apply(raw: Any, repo: MediaRepository, summary: PullSummary) -> None:
     """Apply one pulled event (then it may be confirmed); raises when it failed and must come back."""
     try:
-        content = parse_model(VodEventContent, raw)
+        notices = vod_notices(parse_model(VodEventContent, raw))
+        if not notices:
+            summary.ignored += 1
+            return
+        outcome = record_notices(notices, repo=repo)
     except UpvendError as exc:
-        summary.rejected += 1  # retrying a malformed event can never succeed
+        if exc.status >= 500:
+            raise  # storage trouble: the event must come back
+        # Refused as malformed (bad shape, ids too long, ...): retrying can never succeed, and an
+        # unconfirmed event would block every later batch for the four days VOD keeps it.
+        summary.rejected += 1
         log.warning("malformed VOD event confirmed without recording", extra={"code": exc.code})
         return
-    notices = vod_notices(content)
-    if not notices:
-        summary.ignored += 1
-        return
-    outcome = record_notices(notices, repo=repo)
     summary.recorded += outcome["recorded"]
     summary.duplicates += outcome["duplicates"]
 
