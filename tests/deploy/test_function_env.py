@@ -155,6 +155,9 @@ def test_function_runs_on_its_template_environment_alone(name, stack, gateway, e
     undeclared = sorted(set(result["read"]) - declared)
     assert undeclared == [], f"{name} reads {undeclared}, which template.yaml does not give it"
     assert called <= set(fn.permissions), f"{name} called {sorted(called)}; permissions: {fn.permissions}"
+    secrets = {e.name for e in fn.env if e.secret}
+    unused = sorted(secrets - set(result["read"]))
+    assert unused == [], f"{name} is given secret(s) {unused} it never reads"
 
 
 def test_secret_settings_are_secret_in_the_template():
