@@ -96,26 +96,46 @@ def trigger_variables(template: Template, provider: str) -> list[str]:
     return list(names)
 
 
-def layer_settings() -> dict[str, bool]:
-    """Every `UPVEND_*` setting the layer declares -> whether it has a default (a function reading one
-    without a default fails unless it is set). Settings are declared when their module is imported."""
+def _layer_declarations() -> list:
+    """Every setting the layer declares (they are declared when their module is imported)."""
     from devtools.gateway.registry import ensure_layer_on_path
 
     ensure_layer_on_path()
     import upvend
     from upvend import settings
-    from upvend.errors import ConfigurationError
 
     for module in pkgutil.walk_packages(upvend.__path__, "upvend."):
         importlib.import_module(module.name)
+    return list(settings.declared().values())
+
+
+def layer_settings() -> dict[str, bool]:
+    """Every `UPVEND_*` setting the layer declares -> whether it has a default (a function reading one
+    without a default fails unless it is set)."""
+    from upvend import settings
+    from upvend.errors import ConfigurationError
+
     has_default = {}
-    for setting in settings.declared().values():
+    for setting in _layer_declarations():
         try:
             settings.get(setting.name, environ={})
             has_default[setting.env_name] = True
         except ConfigurationError:
             has_default[setting.env_name] = False
     return has_default
+
+
+def check_secrets(template: Template, provider: str) -> None:
+    """A setting the layer declares secret must be `secret: true` with no value wherever it is given,
+    so no rendered file can carry its value."""
+    secret = {s.env_name for s in _layer_declarations() if s.secret}
+    for index, fn in enumerate(template.functions):
+        if fn.provider != provider:
+            continue
+        for position, env in enumerate(fn.env):
+            if env.name in secret and (not env.secret or env.value is not None):
+                raise TemplateError(f"template.yaml: functions[{index}] ({fn.name}).env[{position}]: {env.name} is "
+                                    "a secret setting: mark it `secret: true` and give it no value")
 
 
 def check_provider(provider: str) -> str:
