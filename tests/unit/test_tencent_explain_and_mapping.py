@@ -53,6 +53,27 @@ def test_each_problem_is_named(original, now, expected):
     assert any(expected in p for p in problems(original, now=now)), problems(original, now=now)
 
 
+@pytest.mark.parametrize("current, expire, field", [
+    ("1", "99999999999999999999", "expireTime"),  # past datetime's range: OverflowError
+    ("-99999999999999", str(NOW + 600), "currentTimeStamp"),  # year out of range: ValueError
+    ("-1", str(NOW + 600), "currentTimeStamp"),
+    (str(NOW), "253402300800", "expireTime"),  # one second after 9999-12-31T23:59:59Z
+])
+def test_times_outside_the_calendar_are_problems_not_errors(current, expire, field):
+    result = explain_signature(sign(f"secretId=AKIDx&currentTimeStamp={current}&expireTime={expire}&random=1"),
+                               KEY, now=NOW)
+    assert f"{field}: not a valid Unix time: must be 0..253402300799 (up to 9999-12-31T23:59:59Z)" in result.problems
+    assert [f.problem for f in result.fields if f.name == field] == [result.problems[0].split(": ", 1)[1]]
+    assert not result.ok and result.hmac == "match"
+
+
+def test_the_last_calendar_second_is_still_a_time():
+    result = explain_signature(sign(f"secretId=AKIDx&currentTimeStamp={NOW}&expireTime=253402300799&random=1"),
+                               KEY, now=NOW)
+    assert result.problems == ["validity too long: 251702300799 s; VOD allows at most 7776000 s (90 days)"]
+    assert [f.value for f in result.fields if f.name == "expireTime"] == ["253402300799 (9999-12-31T23:59:59Z)"]
+
+
 def test_hmac_mismatch_and_unchecked():
     assert any("HMAC does not match" in p for p in problems(BASE, key="other", now=NOW))
     assert explain_signature(sign(BASE), None, now=NOW).hmac == "unchecked"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 from upvend.tencent.config import VOD_MAX_VALIDITY_SECONDS
@@ -58,8 +58,13 @@ class Explanation:
                 "fields": [asdict(f) for f in self.fields]}
 
 
+# 9999-12-31T23:59:59Z: the last second a calendar date can name.
+MAX_UNIX_TIME = 253_402_300_799
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
 def _utc(seconds: int) -> str:
-    return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (_EPOCH + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _int_check(low: int, high: int, what: str) -> Callable[[str], str | None]:
@@ -72,7 +77,19 @@ def _int_check(low: int, high: int, what: str) -> Callable[[str], str | None]:
     return check
 
 
+def _unix_time_check(value: str) -> str | None:
+    try:
+        number = int(value)
+    except ValueError:
+        return None
+    if 0 <= number <= MAX_UNIX_TIME:
+        return None
+    return f"not a valid Unix time: must be 0..{MAX_UNIX_TIME} (up to {_utc(MAX_UNIX_TIME)})"
+
+
 _CHECKS: dict[str, Callable[[str], str | None]] = {
+    "currentTimeStamp": _unix_time_check,
+    "expireTime": _unix_time_check,
     "random": _int_check(0, 2**32 - 1, "must be 0..4294967295"),
     "classId": _int_check(0, 2**63 - 1, "must be a non-negative integer"),
     "vodSubAppId": _int_check(0, 2**63 - 1, "must be a non-negative integer"),
@@ -124,6 +141,8 @@ def _check_times(current: str | None, expire: str | None, now: float, result: Ex
         start, end = int(current or ""), int(expire or "")
     except ValueError:
         return  # already reported as missing or not an integer
+    if not (0 <= start <= MAX_UNIX_TIME and 0 <= end <= MAX_UNIX_TIME):
+        return  # reported by the field checks; no date to show or compare
     for report in result.fields:
         if report.name in ("currentTimeStamp", "expireTime") and not report.problem:
             report.value = f"{report.value} ({_utc(int(report.value))})"
