@@ -239,3 +239,12 @@ def test_explain_reports_times_outside_the_calendar_instead_of_failing(gateway, 
         code, out = run_cli(capsys, "explain", signature, "--key", DEV_ACCOUNT.vod_secret_key)
         assert code == 1 and f"{field}: not a valid Unix time" in out and "HMAC: match" in out
 
+
+def test_cli_does_not_pass_a_correctly_signed_signature_with_a_malformed_time(capsys):
+    now = int(time.time())
+    original = f"secretId={DEV_ACCOUNT.vod_secret_id}&currentTimeStamp=abc&expireTime={now + 600}&random=7"
+    code, out = run_cli(capsys, "explain", sign_original(original, DEV_ACCOUNT.vod_secret_key),
+                        "--key", DEV_ACCOUNT.vod_secret_key)
+    assert code == 1, out
+    assert "HMAC: match" in out and "currentTimeStamp: not a plain integer" in out
+    assert "No problems found." not in out
