@@ -15,6 +15,8 @@ NAME_RE = r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$"
 ENV_RE = r"^[A-Za-z][A-Za-z0-9_]*$"
 _PLATFORM_ENV = ("FC_", "ALIBABA_CLOUD_", "TENCENTCLOUD_", "SCF_")
 Provider = Literal["aliyun", "tencent"]
+_MEMORY_MB = {"ge": 128, "le": 3072}
+_TIMEOUT_S = {"ge": 1, "le": 900}
 
 
 class TemplateError(ValueError):
@@ -98,8 +100,8 @@ class Function(Strict):
     provider: Provider
     folder: str = Field(pattern=r"^functions/[A-Za-z0-9_]+$")
     handler: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
-    memory: int = Field(128, ge=128, le=3072)
-    timeout: int = Field(10, ge=1, le=900)
+    memory: int = Field(128, **_MEMORY_MB)
+    timeout: int = Field(10, **_TIMEOUT_S)
     env: list[EnvVar] = Field(default_factory=list)
     http: list[HttpRoute] = Field(default_factory=list)
     trigger: Trigger | None = None
@@ -145,8 +147,8 @@ class Layer(Strict):
 
 
 class Defaults(Strict):
-    memory: int | None = None
-    timeout: int | None = None
+    memory: int | None = Field(None, **_MEMORY_MB)
+    timeout: int | None = Field(None, **_TIMEOUT_S)
     env: list[EnvVar] = Field(default_factory=list)
 
     @field_validator("env", mode="before")
@@ -181,10 +183,21 @@ class Template(Strict):
         return next(fn for fn in self.functions if fn.name == name)
 
 
-def _apply_defaults(raw: dict[str, Any]) -> dict[str, Any]:
-    defaults = Defaults.model_validate(raw.pop("defaults", None) or {})
+def _defaults(raw: dict[str, Any]) -> Defaults:
+    """The `defaults:` section on its own, so its errors point into it and not into a function."""
+    section = raw.get("defaults")
+    try:
+        return Defaults.model_validate({} if section is None else section)
+    except ValidationError as exc:
+        raise _template_error(raw, exc, ("defaults",)) from None
+
+
+def _apply_defaults(raw: dict[str, Any], defaults: Defaults) -> dict[str, Any]:
+    merged_raw = {k: v for k, v in raw.items() if k != "defaults"}
+    if not isinstance(raw.get("functions"), list):
+        return merged_raw
     functions = []
-    for fn in raw.get("functions") or []:
+    for fn in raw["functions"]:
         if not isinstance(fn, dict):
             functions.append(fn)
             continue
@@ -193,12 +206,13 @@ def _apply_defaults(raw: dict[str, Any]) -> dict[str, Any]:
             if key not in merged and getattr(defaults, key) is not None:
                 merged[key] = getattr(defaults, key)
         own = env_entries(merged.get("env") or [])
-        own_names = {e.get("name") for e in own if isinstance(e, dict)}
-        # Defaults go after the function's own entries so error indices match the file.
-        merged["env"] = own + [e.model_dump(exclude_none=True) for e in defaults.env if e.name not in own_names]
+        if isinstance(own, list):  # anything else is left for the schema to reject with its own location
+            own_names = {e.get("name") for e in own if isinstance(e, dict)}
+            # Defaults go after the function's own entries so error indices match the file.
+            merged["env"] = own + [e.model_dump(exclude_none=True) for e in defaults.env if e.name not in own_names]
         functions.append(merged)
-    raw["functions"] = functions
-    return raw
+    merged_raw["functions"] = functions
+    return merged_raw
 
 
 def _location(raw: dict[str, Any], loc: tuple[Any, ...]) -> str:
@@ -217,18 +231,25 @@ def _location(raw: dict[str, Any], loc: tuple[Any, ...]) -> str:
     return text or "(top level)"
 
 
+def _template_error(raw: dict[str, Any], exc: ValidationError, prefix: tuple[Any, ...] = ()) -> TemplateError:
+    first = exc.errors(include_url=False)[0]
+    where = _location(raw, prefix + tuple(first["loc"]))
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return TemplateError(f"template.yaml: {where}: {first['msg']}{more}")
+
+
 def parse_template(raw: Any, *, root: Path | None = None) -> Template:
     """Validate template data; raise TemplateError naming the bad field."""
     if not isinstance(raw, dict):
         raise TemplateError("template.yaml: the top level must be a mapping")
-    raw = dict(raw)
+    if "functions" in raw and not isinstance(raw["functions"], list):
+        raise TemplateError("template.yaml: functions: must be a list of functions, "
+                            f"not {type(raw['functions']).__name__}")
+    defaults = _defaults(raw)
     try:
-        template = Template.model_validate(_apply_defaults(raw))
+        template = Template.model_validate(_apply_defaults(raw, defaults))
     except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        where = _location(raw, tuple(first["loc"]))
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise TemplateError(f"template.yaml: {where}: {first['msg']}{more}") from None
+        raise _template_error(raw, exc) from None
     if root is not None:
         for i, fn in enumerate(template.functions):
             if not (root / fn.folder / f"{fn.module}.py").is_file():

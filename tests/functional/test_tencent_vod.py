@@ -14,6 +14,7 @@ from devtools.cli import main as cli_main
 from devtools.emulator.tencent.account import DEV_ACCOUNT
 from tests.conftest import bearer
 from tests.functional.tencent_support import cos_client, fresh_user
+from upvend.tencent.vod_signature import sign_original
 
 ROUTE = "/tencent/vod/signature"
 
@@ -220,3 +221,30 @@ def test_explain_route_checks_with_the_server_key(gateway, login):
                        json={"signature": base64.b64encode(raw[:-1] + b"0").decode()}, headers=bearer(token)).json()
     assert not bad["ok"] and bad["hmac"] == "mismatch"
     assert gateway.post("/tencent/vod/signature/explain", json={"signature": "x"}).status_code == 401
+
+
+def test_explain_reports_times_outside_the_calendar_instead_of_failing(gateway, login, capsys):
+    token = login(fresh_user())
+    for current, expire, field in (("1", "99999999999999999999", "expireTime"),
+                                   ("-99999999999999", "1", "currentTimeStamp")):
+        original = (f"secretId={DEV_ACCOUNT.vod_secret_id}&currentTimeStamp={current}&expireTime={expire}"
+                    "&random=7")
+        signature = sign_original(original, DEV_ACCOUNT.vod_secret_key)
+        response = gateway.post("/tencent/vod/signature/explain", json={"signature": signature},
+                                headers=bearer(token))
+        assert response.status_code == 200, response.text
+        answer = response.json()
+        assert not answer["ok"] and answer["hmac"] == "match"
+        assert any(p.startswith(f"{field}: not a valid Unix time") for p in answer["problems"]), answer
+        code, out = run_cli(capsys, "explain", signature, "--key", DEV_ACCOUNT.vod_secret_key)
+        assert code == 1 and f"{field}: not a valid Unix time" in out and "HMAC: match" in out
+
+
+def test_cli_does_not_pass_a_correctly_signed_signature_with_a_malformed_time(capsys):
+    now = int(time.time())
+    original = f"secretId={DEV_ACCOUNT.vod_secret_id}&currentTimeStamp=abc&expireTime={now + 600}&random=7"
+    code, out = run_cli(capsys, "explain", sign_original(original, DEV_ACCOUNT.vod_secret_key),
+                        "--key", DEV_ACCOUNT.vod_secret_key)
+    assert code == 1, out
+    assert "HMAC: match" in out and "currentTimeStamp: not a plain integer" in out
+    assert "No problems found." not in out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pytest
 from starlette.requests import Request
@@ -40,20 +40,25 @@ async def boom(request: Request) -> Response:
     raise RuntimeError("secret internals")
 
 
-BOTH = ["GET", "POST"]
+BOTH = ["GET", "POST", "PUT", "DELETE"]
 APP = create_app([Route("/items/{item}", echo, methods=BOTH), Route("/bin", binary, methods=BOTH),
                   Route("/conflict", conflict, methods=BOTH), Route("/boom", boom, methods=BOTH)])
 HANDLER = http_handler(APP, function="echo")
 BODY = b'{"hello": "\xe4\xb8\x96\xe7\x95\x8c"}'
+BINARY = b"\x00\xff\xfe binary \x80"
+ITEM = "a b~\u4e16"  # a space and a non-ASCII character, decoded
+QUERY = {"p": "v1", "q": "x y", "u": "\u4e16\u754c"}
 
 
-def fc_event(method="POST", path="/items/a%20b", query=None, headers=None, body=BODY, b64=False) -> bytes:
+def _body(body: bytes, b64: bool) -> str:
+    return base64.b64encode(body).decode() if b64 else body.decode()
+
+
+def fc_event(method="POST", path="/items/" + quote(ITEM), query=None, headers=None, body=BODY, b64=False) -> bytes:
     return json.dumps({
-        "version": "v1", "rawPath": path,
-        "body": base64.b64encode(body).decode() if b64 else body.decode(),
-        "isBase64Encoded": b64,
+        "version": "v1", "rawPath": path, "body": _body(body, b64), "isBase64Encoded": b64,
         "headers": {"Content-Type": "application/json", "X-Multi": "value1,value2", **(headers or {})},
-        "queryParameters": query if query is not None else {"p": "v1", "q": "x y"},
+        "queryParameters": query if query is not None else QUERY,
         "requestContext": {"accountId": "1", "domainName": "abc.cn-hangzhou.fcapp.run", "domainPrefix": "abc",
                            "requestId": "1-fc-request", "time": "2023-09-05T06:41:11Z", "timeEpoch": "1",
                            "http": {"method": method, "path": unquote(path), "protocol": "HTTP/1.1",
@@ -61,30 +66,43 @@ def fc_event(method="POST", path="/items/a%20b", query=None, headers=None, body=
     }).encode()
 
 
-def apigw_event(body=BODY, b64=True) -> bytes:
+def apigw_event(method="POST", path="/items/" + quote(ITEM), query=None, headers=None, body=BODY, b64=True) -> bytes:
     return json.dumps({
-        "path": "/items/a%20b", "httpMethod": "POST",
-        "headers": {"X-Ca-Key": "k", "Content-Type": "application/json"},
-        "queryParameters": {"p": "v1"}, "pathParameters": {"item": "a b"},
-        "body": base64.b64encode(body).decode() if b64 else body.decode(), "isBase64Encoded": b64,
+        "path": path, "httpMethod": method,
+        "headers": {"X-Ca-Key": "k", "Content-Type": "application/json", **(headers or {})},
+        "queryParameters": query if query is not None else QUERY, "pathParameters": {"item": ITEM},
+        "body": _body(body, b64), "isBase64Encoded": b64,
     }).encode()
 
 
-def scf_url_event(body=BODY) -> dict:
-    return {"body": body.decode(), "httpMethod": "POST", "path": "/items/a b",
-            "queryString": {"p": "v1", "r": ["1", "2"]},
-            "headers": {"x-scf-remote-addr": "111.206.96.145", "content-type": "application/json", "x-multi": "m"}}
+def scf_url_event(method="POST", path="/items/" + ITEM, query=None, headers=None, body=BODY, b64=False) -> dict:
+    assert not b64, "a function URL request has no isBase64Encoded flag"
+    return {"body": body.decode(), "httpMethod": method, "path": path,
+            "queryString": query if query is not None else {**QUERY, "r": ["1", "2"]},
+            "headers": {"x-scf-remote-addr": "111.206.96.145", "content-type": "application/json", "x-multi": "m",
+                        **{k.lower(): v for k, v in (headers or {}).items()}}}
 
 
-def scf_apigw_event(body=BODY, b64=False) -> dict:
-    return {"requestContext": {"serviceId": "service-f94sy04v", "path": "/items/{item}", "httpMethod": "POST",
+def scf_apigw_event(method="POST", path="/items/" + ITEM, query=None, headers=None, body=BODY, b64=False) -> dict:
+    return {"requestContext": {"serviceId": "service-f94sy04v", "path": "/items/{item}", "httpMethod": method,
                                "requestId": "c6af9ac6-apigw", "sourceIp": "10.0.2.14", "stage": "release",
                                "identity": {}},
-            "headers": {"Host": "service.apigateway.myqcloud.com", "X-Thing": "t"},
-            "body": base64.b64encode(body).decode() if b64 else body.decode(), "isBase64Encoded": b64,
-            "pathParameters": {"item": "a b"}, "queryStringParameters": {}, "headerParameters": {},
-            "stageVariables": {"stage": "release"}, "path": "/items/a b",
-            "queryString": {"foo": "bar"}, "httpMethod": "POST"}
+            "headers": {"Host": "service.apigateway.myqcloud.com", "X-Thing": "t", **(headers or {})},
+            "body": _body(body, b64), "isBase64Encoded": b64,
+            "pathParameters": {"item": ITEM}, "queryStringParameters": {}, "headerParameters": {},
+            "stageVariables": {"stage": "release"}, "path": path,
+            "queryString": query if query is not None else {"foo": "bar", **QUERY}, "httpMethod": method}
+
+
+# (builder, provider, client address, query pairs the app sees by default)
+FC = pytest.param(fc_event, "aliyun", "11.11.11.11", list(QUERY.items()), id="fc-http-trigger")
+APIGW = pytest.param(apigw_event, "aliyun", "", list(QUERY.items()), id="aliyun-api-gateway")
+SCF_URL = pytest.param(scf_url_event, "tencent", "111.206.96.145", [*QUERY.items(), ("r", "1"), ("r", "2")],
+                       id="scf-function-url")
+SCF_APIGW = pytest.param(scf_apigw_event, "tencent", "10.0.2.14", [("foo", "bar"), *QUERY.items()],
+                         id="scf-api-gateway")
+SHAPES = [FC, APIGW, SCF_URL, SCF_APIGW]
+BASE64_FLAGGED = [FC, APIGW, SCF_APIGW]  # SCF function URLs have no request isBase64Encoded flag
 
 
 def decoded(result: dict) -> dict:
@@ -92,54 +110,64 @@ def decoded(result: dict) -> dict:
     return json.loads(result["body"])
 
 
-def test_fc_http_trigger_event():
-    result = HANDLER(fc_event(), None)
-    assert result["statusCode"] == 201
-    assert result["headers"]["x-echo"] == "yes"
-    seen = decoded(result)
-    assert seen["method"] == "POST" and seen["path"] == "/items/a b" and seen["params"] == {"item": "a b"}
-    assert seen["query"] == [["p", "v1"], ["q", "x y"]]
-    assert seen["headers"]["x-multi"] == "value1,value2"  # FC joins repeats; kept whole
+@pytest.mark.parametrize("build, provider, client, query", SHAPES)
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "GET"])
+def test_each_event_shape_reaches_the_app_intact(build, provider, client, query, method):
+    seen = decoded(HANDLER(build(method=method, headers={"X-Custom-Thing": "c1 c2"}), None))
+    assert seen["method"] == method
+    assert seen["path"] == f"/items/{ITEM}" and seen["params"] == {"item": ITEM}
+    assert [tuple(pair) for pair in seen["query"]] == query
+    assert seen["headers"]["x-custom-thing"] == "c1 c2"
     assert base64.b64decode(seen["body"]) == BODY
-    assert seen["client"] == "11.11.11.11" and seen["provider"] == "aliyun"
+    assert seen["provider"] == provider and seen["client"] == (client or "0.0.0.0")
 
 
-def test_fc_base64_body_and_binary_response():
-    seen = decoded(HANDLER(fc_event(body=b"\x00\xffbinary", b64=True), None))
-    assert base64.b64decode(seen["body"]) == b"\x00\xffbinary"
-    result = HANDLER(fc_event(method="GET", path="/bin", query={}), None)
-    assert result["isBase64Encoded"] is True
-    assert base64.b64decode(result["body"]) == bytes(range(256))
+@pytest.mark.parametrize("build, provider, client, query", SHAPES)
+def test_each_event_shape_passes_a_plain_body_unchanged(build, provider, client, query):
+    seen = decoded(HANDLER(build(body=BODY, b64=False), None))
+    assert base64.b64decode(seen["body"]) == BODY
 
 
-def test_aliyun_api_gateway_event():
-    result = HANDLER(apigw_event(), None)
+@pytest.mark.parametrize("build, provider, client, query", BASE64_FLAGGED)
+def test_each_base64_flagged_shape_decodes_the_body(build, provider, client, query):
+    seen = decoded(HANDLER(build(body=BINARY, b64=True), None))
+    assert base64.b64decode(seen["body"]) == BINARY
+
+
+@pytest.mark.parametrize("build, provider, client, query", BASE64_FLAGGED)
+def test_each_base64_flagged_shape_rejects_a_body_that_is_not_base64(build, provider, client, query):
+    event = build(b64=True)
+    event = json.loads(event) if isinstance(event, bytes) else event
+    result = HANDLER({**event, "body": "not base64!"}, None)
+    assert result["statusCode"] == 400 and json.loads(result["body"])["error"]["code"] == "invalid_event"
+
+
+@pytest.mark.parametrize("build, provider, client, query", SHAPES)
+def test_each_event_shape_gets_the_platform_response(build, provider, client, query):
+    result = HANDLER(build(), None)
     assert set(result) == {"statusCode", "headers", "body", "isBase64Encoded"}
-    seen = decoded(result)
-    assert seen["path"] == "/items/a b" and seen["query"] == [["p", "v1"]]
-    assert base64.b64decode(seen["body"]) == BODY and seen["headers"]["x-ca-key"] == "k"
-
-
-def test_aliyun_api_gateway_plain_body():
-    seen = decoded(HANDLER(apigw_event(b64=False), None))
-    assert base64.b64decode(seen["body"]) == BODY
-
-
-def test_scf_function_url_event():
-    result = HANDLER(scf_url_event(), {"request_id": "scf-req"})
     assert result["statusCode"] == 201
-    seen = decoded(result)
-    assert seen["query"] == [["p", "v1"], ["r", "1"], ["r", "2"]]
-    assert seen["client"] == "111.206.96.145" and seen["provider"] == "tencent"
-    assert base64.b64decode(seen["body"]) == BODY
+    assert result["headers"]["x-echo"] == "yes" and result["headers"]["content-type"] == "application/json"
+    assert result["isBase64Encoded"] is False and json.loads(result["body"])["method"] == "POST"
 
 
-def test_scf_api_gateway_event():
-    seen = decoded(HANDLER(scf_apigw_event(), None))
-    assert seen["query"] == [["foo", "bar"]] and seen["client"] == "10.0.2.14"
-    assert seen["headers"]["x-thing"] == "t" and seen["provider"] == "tencent"
-    seen = decoded(HANDLER(scf_apigw_event(body=b"\x01\x02", b64=True), None))
-    assert base64.b64decode(seen["body"]) == b"\x01\x02"
+@pytest.mark.parametrize("build, provider, client, query", SHAPES)
+def test_each_event_shape_gets_a_binary_response_as_base64(build, provider, client, query):
+    result = HANDLER(build(method="GET", path="/bin", query={}, body=b""), None)
+    assert result["statusCode"] == 200 and result["headers"]["content-type"] == "application/octet-stream"
+    assert result["isBase64Encoded"] is True
+    assert base64.b64decode(result["body"], validate=True) == bytes(range(256))
+
+
+def test_fc_keeps_comma_joined_repeats_whole():
+    seen = decoded(HANDLER(fc_event(query={"p": "v1,v2"}), None))
+    assert seen["headers"]["x-multi"] == "value1,value2"  # FC joins repeats; a comma may be part of a value
+    assert seen["query"] == [["p", "v1,v2"]]
+
+
+def test_scf_api_gateway_falls_back_to_query_string_parameters():
+    event = {**scf_apigw_event(), "queryString": {}, "queryStringParameters": {"a": "1"}}
+    assert decoded(HANDLER(event, None))["query"] == [["a", "1"]]
 
 
 @pytest.mark.parametrize("event, request_id", [(fc_event(), "1-fc-request"), (scf_apigw_event(), "c6af9ac6-apigw")])
@@ -176,7 +204,7 @@ def test_unknown_events_are_rejected_as_400(event):
 
 
 def test_method_not_allowed_is_json():
-    result = HANDLER({**scf_url_event(), "httpMethod": "DELETE"}, None)
+    result = HANDLER({**scf_url_event(), "httpMethod": "PATCH"}, None)
     assert result["statusCode"] == 405
     assert json.loads(result["body"])["error"]["code"] == "method_not_allowed"
 

@@ -77,6 +77,22 @@ def broken(mutate) -> str:
         (lambda t: t.pop("layer"), "layer"),
         (lambda t: t.update(functions=[]), "functions"),
         (lambda t: t["functions"][0].update(folder="functions/missing"), "functions/missing/index.py does not exist"),
+        # defaults are checked on their own, so their errors point into `defaults`, not into a function
+        (lambda t: t["defaults"]["env"].insert(0, "bad-name"), "template.yaml: defaults.env[0].name: "),
+        (lambda t: t["defaults"]["env"].append({"name": "UPVEND_X", "colour": 1}), "template.yaml: defaults.env[1].colour: "),
+        (lambda t: t["defaults"]["env"].append("FC_REGION"), "template.yaml: defaults.env[1]: "),
+        (lambda t: t["defaults"].update(env={"UPVEND_X": "v"}), "template.yaml: defaults.env: "),
+        (lambda t: t["defaults"].update(memory="lots"), "template.yaml: defaults.memory: "),
+        (lambda t: t["defaults"].update(memory=64), "template.yaml: defaults.memory: "),
+        (lambda t: t["defaults"].update(timeout=901), "template.yaml: defaults.timeout: "),
+        (lambda t: t["defaults"].update(colour="red"), "template.yaml: defaults.colour: "),
+        (lambda t: t.update(defaults=[1]), "template.yaml: defaults: "),
+        # a function's env must be a list; a mapping is an error there, not a crash while merging defaults
+        (lambda t: t["functions"][0].update(env={"UPVEND_WECHAT_APPID": "x"}),
+         "template.yaml: functions[0] (login).env: Input should be a valid list"),
+        (lambda t: t.update(functions="x"), "template.yaml: functions: must be a list of functions, not str"),
+        (lambda t: t.update(functions={"login": {}}), "template.yaml: functions: must be a list of functions, not dict"),
+        (lambda t: t.pop("functions"), "template.yaml: functions: Field required"),
     ],
 )
 def test_errors_name_the_bad_field(mutate, expected):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from urllib.parse import urlencode
 
 import pytest
 
@@ -51,6 +52,70 @@ def test_a_good_signature_has_no_problems():
 ])
 def test_each_problem_is_named(original, now, expected):
     assert any(expected in p for p in problems(original, now=now)), problems(original, now=now)
+
+
+@pytest.mark.parametrize("current, expire, field", [
+    ("1", "99999999999999999999", "expireTime"),  # past datetime's range: OverflowError
+    ("-99999999999999", str(NOW + 600), "currentTimeStamp"),  # year out of range: ValueError
+    ("-1", str(NOW + 600), "currentTimeStamp"),
+    (str(NOW), "253402300800", "expireTime"),  # one second after 9999-12-31T23:59:59Z
+])
+def test_times_outside_the_calendar_are_problems_not_errors(current, expire, field):
+    result = explain_signature(sign(f"secretId=AKIDx&currentTimeStamp={current}&expireTime={expire}&random=1"),
+                               KEY, now=NOW)
+    assert f"{field}: not a valid Unix time: must be 0..253402300799 (up to 9999-12-31T23:59:59Z)" in result.problems
+    assert [f.problem for f in result.fields if f.name == field] == [result.problems[0].split(": ", 1)[1]]
+    assert not result.ok and result.hmac == "match"
+
+
+def test_the_last_calendar_second_is_still_a_time():
+    result = explain_signature(sign(f"secretId=AKIDx&currentTimeStamp={NOW}&expireTime=253402300799&random=1"),
+                               KEY, now=NOW)
+    assert result.problems == ["validity too long: 251702300799 s; VOD allows at most 7776000 s (90 days)"]
+    assert [f.value for f in result.fields if f.name == "expireTime"] == ["253402300799 (9999-12-31T23:59:59Z)"]
+
+
+def _with(field: str, value: str | None) -> str:
+    pairs = {"secretId": "AKIDx", "currentTimeStamp": str(NOW), "expireTime": str(NOW + 600), "random": "42"}
+    pairs[field] = value
+    return urlencode([(k, v) for k, v in pairs.items() if v is not None])
+
+
+MALFORMED = [
+    ("currentTimeStamp", "abc", "not a plain integer (Unix seconds)"),
+    ("currentTimeStamp", "1e3", "not a plain integer (Unix seconds)"),
+    ("currentTimeStamp", "\uff11\uff17\uff10\uff10", "not a plain integer (Unix seconds)"),  # fullwidth digits
+    ("currentTimeStamp", "\u00b2", "not a plain integer (Unix seconds)"),  # a digit to str.isdigit
+    ("currentTimeStamp", "", "not a plain integer (Unix seconds)"),
+    ("expireTime", "+1700000600", "not a plain integer (Unix seconds)"),
+    ("expireTime", " 1700000600", "not a plain integer (Unix seconds)"),
+    ("expireTime", "1_700_000_600", "not a plain integer (Unix seconds)"),
+    ("random", "x", "not a plain integer (must be 0..4294967295)"),
+    ("random", "\u0664\u0662", "not a plain integer (must be 0..4294967295)"),  # Arabic-Indic digits
+    ("random", "4294967296", "out of range: must be 0..4294967295"),
+    ("random", "-1", "out of range: must be 0..4294967295"),
+    ("secretId", "", "empty"),
+    ("secretId", "AKID x", "not a SecretId (ASCII letters and digits only)"),
+]
+
+
+@pytest.mark.parametrize("field, value, problem", MALFORMED)
+def test_each_malformed_required_field_is_named(field, value, problem):
+    result = explain_signature(sign(_with(field, value)), KEY, now=NOW + 1)
+    assert result.hmac == "match"  # correctly signed, so only the field itself is wrong
+    assert result.problems == [f"{field}: {problem}"]
+    assert [f.problem for f in result.fields if f.name == field] == [problem]
+
+
+@pytest.mark.parametrize("field", ["secretId", "currentTimeStamp", "expireTime", "random"])
+def test_each_missing_required_field_is_named(field):
+    result = explain_signature(sign(_with(field, None)), KEY, now=NOW + 1)
+    assert result.problems == [f"{field}: required but missing"] and result.hmac == "match"
+
+
+def test_random_at_the_edges_of_its_range_is_fine():
+    for value in ("0", "4294967295"):
+        assert explain_signature(sign(_with("random", value)), KEY, now=NOW + 1).ok
 
 
 def test_hmac_mismatch_and_unchecked():

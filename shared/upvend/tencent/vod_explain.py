@@ -5,9 +5,10 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 from upvend.tencent.config import VOD_MAX_VALIDITY_SECONDS
@@ -58,21 +59,53 @@ class Explanation:
                 "fields": [asdict(f) for f in self.fields]}
 
 
+# 9999-12-31T23:59:59Z: the last second a calendar date can name.
+MAX_UNIX_TIME = 253_402_300_799
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# Only ASCII digits: int() also takes '+5', ' 5', '1_0' and other scripts' digits, which VOD does not.
+_INTEGER = re.compile(r"-?[0-9]+")
+
+
 def _utc(seconds: int) -> str:
-    return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (_EPOCH + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _plain_int(value: str) -> int | None:
+    return int(value) if _INTEGER.fullmatch(value) else None
 
 
 def _int_check(low: int, high: int, what: str) -> Callable[[str], str | None]:
     def check(value: str) -> str | None:
-        try:
-            number = int(value)
-        except ValueError:
-            return f"not an integer ({what})"
+        number = _plain_int(value)
+        if number is None:
+            return f"not a plain integer ({what})"
         return None if low <= number <= high else f"out of range: {what}"
     return check
 
 
+def _unix_time(value: str | None) -> int | None:
+    """`value` as Unix seconds, or None when it is not a plain integer a calendar date can show."""
+    text = value or ""
+    return int(text) if text.isascii() and text.isdigit() and int(text) <= MAX_UNIX_TIME else None
+
+
+def _unix_time_check(value: str) -> str | None:
+    if _plain_int(value) is None:
+        return "not a plain integer (Unix seconds)"
+    if _unix_time(value) is None:
+        return f"not a valid Unix time: must be 0..{MAX_UNIX_TIME} (up to {_utc(MAX_UNIX_TIME)})"
+    return None
+
+
+def _secret_id_check(value: str) -> str | None:
+    if not value:
+        return "empty"
+    return None if value.isascii() and value.isalnum() else "not a SecretId (ASCII letters and digits only)"
+
+
 _CHECKS: dict[str, Callable[[str], str | None]] = {
+    "currentTimeStamp": _unix_time_check,
+    "expireTime": _unix_time_check,
     "random": _int_check(0, 2**32 - 1, "must be 0..4294967295"),
     "classId": _int_check(0, 2**63 - 1, "must be a non-negative integer"),
     "vodSubAppId": _int_check(0, 2**63 - 1, "must be a non-negative integer"),
@@ -81,7 +114,7 @@ _CHECKS: dict[str, Callable[[str], str | None]] = {
     "taskNotifyMode": lambda v: None if v in ("Finish", "Change", "None") else "must be Finish, Change or None",
     "sourceContext": lambda v: None if len(v) <= SOURCE_CONTEXT_MAX else f"longer than {SOURCE_CONTEXT_MAX} chars",
     "sessionContext": lambda v: None if len(v) <= 1000 else "longer than 1000 chars",
-    "secretId": lambda v: None if v else "empty",
+    "secretId": _secret_id_check,
 }
 
 
@@ -120,10 +153,9 @@ def explain_signature(signature: str, secret_key: str | None = None, *, now: flo
 
 
 def _check_times(current: str | None, expire: str | None, now: float, result: Explanation) -> None:
-    try:
-        start, end = int(current or ""), int(expire or "")
-    except ValueError:
-        return  # already reported as missing or not an integer
+    start, end = _unix_time(current), _unix_time(expire)
+    if start is None or end is None:
+        return  # the field checks above named the missing or malformed time
     for report in result.fields:
         if report.name in ("currentTimeStamp", "expireTime") and not report.problem:
             report.value = f"{report.value} ({_utc(int(report.value))})"
