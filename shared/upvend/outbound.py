@@ -5,23 +5,36 @@ URLs are never put into errors or logs, because query strings may carry secrets.
 
 from __future__ import annotations
 
-import json
 import socket
 import urllib.error
 import urllib.request
 from typing import Any
 
 from upvend.errors import UpstreamError, UpstreamUnavailable
+from upvend.json_input import loads_untrusted
 
 USER_AGENT = "upvend/0.1"
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # the 3xx then surfaces as an HTTPError
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_NoRedirects)
+
+
 def get_bytes(url: str, *, service: str, timeout: float, max_bytes: int = 1024 * 1024,
-              accept: str = "*/*") -> bytes:
-    """GET `url` and return at most `max_bytes` of its body; 502/503 on timeouts and errors."""
+              accept: str = "*/*", follow_redirects: bool = True) -> bytes:
+    """GET `url` and return at most `max_bytes` of its body; 502/503 on timeouts and errors.
+
+    With `follow_redirects=False` a redirect is an error: an allow-listed URL must not
+    lead somewhere that is not.
+    """
     request = urllib.request.Request(url, headers={"Accept": accept, "User-Agent": USER_AGENT})
+    opener = urllib.request.urlopen if follow_redirects else _NO_REDIRECTS.open
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http/https only)
+        with opener(request, timeout=timeout) as response:  # noqa: S310 (http/https only)
             return response.read(max_bytes)
     except urllib.error.HTTPError as exc:
         if exc.code in (429, 503):
@@ -36,6 +49,6 @@ def get_json(url: str, *, service: str, timeout: float) -> Any:
     """GET `url` and decode its JSON answer; 502/503 on timeouts, errors and non-JSON."""
     raw = get_bytes(url, service=service, timeout=timeout, accept="application/json")
     try:
-        return json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        return loads_untrusted(raw)
+    except ValueError:
         raise UpstreamError(f"{service} returned an answer that is not JSON.") from None

@@ -9,7 +9,7 @@ import pytest
 
 from devtools.emulator.config import EmulatorConfig
 from devtools.emulator.oss_callback import OssCallbackSigner
-from upvend.errors import BadRequest, Forbidden, ValidationFailed
+from upvend.errors import BadRequest, ConfigurationError, Forbidden, UpstreamError, ValidationFailed
 from upvend.notices.oss_callback import (PublicKeyCache, oss_notice, parse_callback_body, signed_text,
                                          trusted_key_url, verify_oss_callback)
 
@@ -69,6 +69,8 @@ def test_a4_fails_when_anything_signed_changes(path, query, body):
     "https://gosspublic.alicdn.com@evil.example/key.pem",
     "ftp://gosspublic.alicdn.com/key.pem",
     "//gosspublic.alicdn.com/key.pem",
+    "https://gosspublic.alicdn.com/key.pem?v=1",
+    "https://gosspublic.alicdn.com/key.pem#x",
 ])
 def test_foreign_key_urls_are_refused_before_any_fetch(url):
     fetcher = CountingFetcher(A4_PEM)
@@ -87,6 +89,41 @@ def test_configured_prefixes_are_trusted(monkeypatch):
     monkeypatch.setenv("UPVEND_OSS_PUBKEY_URL_PREFIXES", "http://127.0.0.1:9/_emulator/oss/")
     assert trusted_key_url(encoded) == url
     assert trusted_key_url(A4_KEY_URL_B64) == A4_KEY_URL
+
+
+@pytest.mark.parametrize("prefixes", ["https://keys.example.com", "keys.example.com/", "https://keys.example.com/a"])
+def test_a_configured_prefix_must_end_in_a_slash(monkeypatch, prefixes):
+    monkeypatch.setenv("UPVEND_OSS_PUBKEY_URL_PREFIXES", prefixes)
+    with pytest.raises(ConfigurationError, match="UPVEND_OSS_PUBKEY_URL_PREFIXES is malformed"):
+        trusted_key_url(A4_KEY_URL_B64)
+
+
+class FailingFetcher(CountingFetcher):
+    def __call__(self, url: str) -> bytes:
+        super().__call__(url)
+        raise UpstreamError("OSS public key is unreachable.", code="upstream_unreachable")
+
+
+def test_a_failed_fetch_is_not_repeated_for_a_while():
+    now = [1000.0]
+    fetcher = FailingFetcher(b"")
+    keys = PublicKeyCache(fetcher, retry_after=60, clock=lambda: now[0])
+    for _ in range(3):
+        with pytest.raises(UpstreamError):
+            keys.get(A4_KEY_URL)
+    assert fetcher.urls == [A4_KEY_URL]
+    now[0] += 61
+    with pytest.raises(UpstreamError):
+        keys.get(A4_KEY_URL)
+    assert len(fetcher.urls) == 2
+
+
+def test_the_key_cache_is_bounded():
+    fetcher = CountingFetcher(A4_PEM)
+    keys = PublicKeyCache(fetcher, max_entries=2)
+    for name in ("a", "b", "c", "a"):
+        keys.get(f"https://gosspublic.alicdn.com/{name}.pem")
+    assert [u.rsplit("/", 1)[1] for u in fetcher.urls] == ["a.pem", "b.pem", "c.pem", "a.pem"]  # a was evicted
 
 
 @pytest.mark.parametrize("headers, code", [

@@ -74,3 +74,4 @@ def test_wechat_answers_map_to_typed_errors(wechat, body, error, code):
         code_to_session("c")
     assert caught.value.code == code
     assert "app-secret-value" not in caught.value.message
+

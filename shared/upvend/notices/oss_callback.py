@@ -12,20 +12,31 @@ from __future__ import annotations
 import base64
 import binascii
 import threading
+import time
 from typing import Any, Callable, Mapping
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from upvend import outbound, settings
-from upvend.errors import BadRequest, Forbidden, ValidationFailed
+from upvend.errors import BadRequest, Forbidden, UpvendError, ValidationFailed
 from upvend.http.body import parse_model
 from upvend.notices.object_keys import kind_of, upload_key
 from upvend.storage.media import object_media_id
 from upvend.storage.notices import MediaNotice
 from upvend.json_input import loads_untrusted
 
-settings.declare("OSS_PUBKEY_URL_PREFIXES", lambda raw: tuple(p.strip() for p in raw.split(",") if p.strip()), (),
+def _key_url_prefixes(raw: str) -> tuple[str, ...]:
+    prefixes = tuple(p.strip() for p in raw.split(",") if p.strip())
+    for prefix in prefixes:
+        parts = urlsplit(prefix)
+        # A prefix without a path ending in "/" would also trust https://host.evil/... look-alikes.
+        if parts.scheme not in ("http", "https") or not parts.netloc or not parts.path.endswith("/"):
+            raise ValueError("each prefix must be an http(s) URL whose path ends with '/'")
+    return prefixes
+
+
+settings.declare("OSS_PUBKEY_URL_PREFIXES", _key_url_prefixes, (),
                  doc="Extra trusted prefixes for x-oss-pub-key-url (gosspublic.alicdn.com is always trusted).")
 settings.declare("OSS_PUBKEY_TIMEOUT_SECONDS", lambda raw: max(0.1, min(float(raw), 4.0)), 2.0,
                  doc="Timeout for fetching the OSS callback public key (OSS waits 5 s in all).")
@@ -51,8 +62,8 @@ def trusted_key_url(encoded: str) -> str:
         raise Forbidden("x-oss-pub-key-url is not base64.", code="signature_invalid") from None
     prefixes = OFFICIAL_PREFIXES + tuple(settings.get("OSS_PUBKEY_URL_PREFIXES"))
     parts = urlsplit(url)
-    if (parts.scheme not in ("http", "https") or "\\" in url or "@" in parts.netloc
-            or not any(url.startswith(p) for p in prefixes)):
+    if (parts.scheme not in ("http", "https") or "\\" in url or "@" in parts.netloc or parts.query
+            or parts.fragment or not any(url.startswith(p) for p in prefixes)):
         raise Forbidden("x-oss-pub-key-url is not a trusted OSS key URL.", code="untrusted_key_url")
     return url
 
@@ -60,31 +71,57 @@ def trusted_key_url(encoded: str) -> str:
 def fetch_key(url: str) -> bytes:
     """GET the PEM at `url` (the URL is already allow-listed)."""
     return outbound.get_bytes(url, service="OSS public key", timeout=settings.get("OSS_PUBKEY_TIMEOUT_SECONDS"),
-                              max_bytes=MAX_KEY_BYTES)
+                              max_bytes=MAX_KEY_BYTES, follow_redirects=False)
 
 
 class PublicKeyCache:
-    """Loaded keys by URL; the key behind a URL never changes, so they are kept while warm."""
+    """Loaded keys by URL, kept while warm (the key behind a URL never changes).
 
-    def __init__(self, fetcher: KeyFetcher = fetch_key) -> None:
+    A URL whose fetch failed is not fetched again for `retry_after` seconds, so a
+    stream of forged callbacks naming it costs one outbound request, not one each.
+    """
+
+    def __init__(self, fetcher: KeyFetcher = fetch_key, *, max_entries: int = 32, retry_after: float = 60.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.fetcher = fetcher
+        self.max_entries = max_entries
+        self.retry_after = retry_after
+        self.clock = clock
         self._keys: dict[str, Any] = {}
+        self._failures: dict[str, tuple[float, UpvendError]] = {}
         self._lock = threading.Lock()
 
     def get(self, url: str) -> Any:
         with self._lock:
             key = self._keys.get(url)
+            failed = self._failures.get(url)
         if key is not None:
             return key
+        if failed is not None and self.clock() - failed[0] < self.retry_after:
+            raise failed[1]
+        try:
+            key = self._load(url)
+        except UpvendError as exc:
+            with self._lock:
+                self._remember(self._failures, url, (self.clock(), exc))
+            raise
+        with self._lock:
+            self._remember(self._keys, url, key)
+            self._failures.pop(url, None)
+        return key
+
+    def _load(self, url: str) -> Any:
         from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
         try:
-            key = load_pem_public_key(self.fetcher(url))
+            return load_pem_public_key(self.fetcher(url))
         except ValueError:
             raise Forbidden("The OSS public key is not a PEM public key.", code="signature_invalid") from None
-        with self._lock:
-            self._keys[url] = key
-        return key
+
+    def _remember(self, table: dict, url: str, value: Any) -> None:
+        if url not in table and len(table) >= self.max_entries:
+            table.pop(next(iter(table)))  # oldest first: dicts keep insertion order
+        table[url] = value
 
 
 _default_keys = PublicKeyCache()
