@@ -20,7 +20,7 @@ import requests
 from upvend.logs import JsonFormatter, RedactionFilter
 
 # Fields of our answers whose values are credentials; their values must never reach a log line.
-SECRET_FIELDS = re.compile(r"^(token|accessKeySecret|securityToken|signature|tmpSecretKey|sessionToken|uploadAuth|"
+SECRET_FIELDS = re.compile(r"^(token|accessKeySecret|securityToken|signature|tmpSecretKey|sessionToken|uploadAuth|secretKey|"
                            r"policy|x-oss-signature|x-oss-security-token|q-signature|x-cos-security-token)$")
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
 MIN_SECRET_LENGTH = 8  # shorter values would match innocent text

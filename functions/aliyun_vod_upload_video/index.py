@@ -17,8 +17,9 @@ async def upload_video(request: Request):
     upload = create_upload_video(function_credentials(context=request.scope.get("aws.context")), user,
                                  title=body.title, file_name=body.fileName, file_size=body.fileSize,
                                  description=body.description, tags=body.tags, cover_url=body.coverUrl)
-    record_vod_upload(user, upload.media_id, rule.content_class, title=body.title, size=body.fileSize,
-                      extra={"fileName": body.fileName})
+    # VOD keeps audio as videos (one VideoId space); the row says which it was in `extra`.
+    record_vod_upload(user, upload.media_id, "video", title=body.title, size=body.fileSize,
+                      extra={"fileName": body.fileName, "contentClass": rule.content_class})
     return json_response(upload.to_json("videoId"))
 
 

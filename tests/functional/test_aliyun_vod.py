@@ -102,6 +102,18 @@ def test_refresh_only_for_the_owner(gateway, emulator, login):
     assert unknown.status_code == 404
 
 
+def test_audio_is_a_video_row_that_its_owner_can_refresh(gateway, login, stack):
+    token = login(fresh_name())
+    audio = gateway.post("/aliyun/vod/upload-video", json={"title": "Song", "fileName": "song.mp3"},
+                         headers=bearer(token))
+    assert audio.status_code == 200, audio.text
+    row = _media_row(stack, audio.json()["videoId"])
+    assert row["kind"] == "video" and '"contentClass": "audio"' in row["extra"]
+    refreshed = gateway.post("/aliyun/vod/upload-video/refresh", json={"videoId": audio.json()["videoId"]},
+                             headers=bearer(token))
+    assert refreshed.status_code == 200
+
+
 def test_refresh_of_an_image_id_is_404(gateway, login):
     token = login(fresh_name())
     image = gateway.post("/aliyun/vod/upload-image", json={"imageType": "default"}, headers=bearer(token)).json()

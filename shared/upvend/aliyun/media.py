@@ -22,4 +22,4 @@ def record_vod_upload(owner: str, media_id: str, kind: str, *, title: str | None
 def owns_vod_video(owner: str, video_id: str) -> bool:
     """Whether `owner` has a video or audio row for `video_id` (refresh may overwrite the source file)."""
     record = MediaRepository().get_owned(PROVIDER, video_id, owner)
-    return record is not None and record.kind in ("video", "audio")
+    return record is not None and record.kind == "video"
