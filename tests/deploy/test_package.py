@@ -122,6 +122,39 @@ def test_function_zip_runs_on_the_layer_alone_in_a_clean_interpreter(local_packa
     assert answer["status"] == 400 and answer["body"]["error"]["code"]  # validation error, not a crash
 
 
+IMPORT_ALL = r"""
+import importlib.util, json, sys
+layer, handlers = sys.argv[1], json.loads(sys.argv[2])
+sys.path.insert(0, layer)
+loaded = {}
+for name, (folder, attribute) in handlers.items():
+    spec = importlib.util.spec_from_file_location(f"fn_{name.replace('-', '_')}", folder + "/index.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, folder)
+    spec.loader.exec_module(module)
+    sys.path.remove(folder)
+    loaded[name] = callable(getattr(module, attribute))
+print(json.dumps(loaded))
+"""
+
+
+@pytest.mark.parametrize("provider", ["aliyun", "tencent"])
+def test_every_function_zip_imports_its_handler_on_the_layer_alone(local_packages, provider, tmp_path):
+    built = local_packages[provider]
+    opt = _unzip(built.layer.path, tmp_path / "opt")
+    template = load_template(REPO / "template.yaml")
+    handlers = {}
+    for name, archive in built.functions.items():
+        fn = template.function(name)
+        handlers[name] = (str(_unzip(archive.path, tmp_path / "code" / name)), fn.attribute)
+    assert set(handlers) == {fn.name for fn in template.functions if fn.provider == provider and not fn.local_only}
+    layer_path = opt / "python" if provider == "aliyun" else opt
+    done = subprocess.run([sys.executable, "-I", "-S", "-c", IMPORT_ALL, str(layer_path), json.dumps(handlers)],
+                          capture_output=True, text=True, cwd=tmp_path, env={"PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {name: True for name in handlers}
+
+
 def test_layer_from_the_wrong_provider_layout_does_not_import(local_packages, tmp_path):
     opt = _unzip(local_packages["aliyun"].layer.path, tmp_path / "opt")
     done = subprocess.run([sys.executable, "-I", "-S", "-c", "import sys; sys.path[:0]=[sys.argv[1]]; import upvend",
