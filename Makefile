@@ -30,7 +30,7 @@ test: $(STAMP)
 
 # Benchmarks (not part of `make test`): prints a table, writes bench/results.json.
 bench: $(STAMP)
-	$(PY) -m bench $(BENCH_ARGS)
+	UPVEND_LOG_LEVEL=$${UPVEND_LOG_LEVEL:-WARNING} $(PY) -m bench $(BENCH_ARGS)
 
 package: $(STAMP)
 	$(PY) -m devtools.cli package $(_provider)
