@@ -76,7 +76,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"upvend local stack (dev-only settings; never deploy them)\n"
           f"  gateway   {stack.gateway_url}   (routes: {stack.gateway_url}/_upvend/routes)\n"
           f"  emulator  {stack.emulator_url}\n"
-          f"  database  {db_path}\n\n"
+          f"  database  {db_path}\n"
+          f"  console   {stack.gateway_url}/console   (H5 upload demo: {stack.gateway_url}/console/upload)\n\n"
           f"Log in as a test user:\n"
           f"  curl -XPOST {stack.gateway_url}/auth/wechat -d '{{\"code\":\"test-alice\"}}'\n", flush=True)
     stopped = threading.Event()
