@@ -12,6 +12,7 @@ from upvend.tencent.cos_policy import CosPostPolicy
 from upvend.tencent.sts import cos_upload_keys
 from upvend.uploads import UploadRequest, new_object_key, upload_rule
 
+
 class CosPostForm(BaseModel):
     url: str
     key: str
