@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test venv clean package render deploy bench
+.PHONY: run test venv clean package render deploy bench client-deps
 
 # Deploying: `make package`, `make render PROVIDER=aliyun|tencent`, `make deploy PROVIDER=... [DRY_RUN=1]`.
 PROVIDER ?=
@@ -25,8 +25,18 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 run: $(STAMP)
 	$(PY) -m devtools.stack
 
-test: $(STAMP)
+test: $(STAMP) client-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The official upload SDKs the client tests drive, pinned by tests/clients/package-lock.json.
+CLIENT_STAMP := tests/clients/node_modules/.installed
+client-deps:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(CLIENT_STAMP); \
+	else echo "npm not found: the client SDK tests will skip"; fi
+
+$(CLIENT_STAMP): tests/clients/package.json tests/clients/package-lock.json
+	npm ci --prefix tests/clients --no-audit --no-fund --loglevel=error
+	touch $@
 
 # Benchmarks (not part of `make test`): prints a table, writes bench/results.json.
 bench: $(STAMP)
@@ -43,4 +53,4 @@ deploy: package render
 	$(PY) -m devtools.cli deploy $(_provider) $(if $(filter 1 true yes,$(DRY_RUN)),--dry-run)
 
 clean:
-	rm -rf $(VENV) .local build .pytest_cache
+	rm -rf $(VENV) .local build .pytest_cache tests/clients/node_modules
