@@ -1,7 +1,8 @@
 """Emulated OSS: PostObject (V1 and V4 form signatures), PutObject (header signature V1), GetObject.
 
-Requests are claimed by an `Authorization: OSS ...` header, an `<bucket>.oss-*.aliyuncs.com`
-Host, or a path-style `/<bucket>/...` for a bucket of the emulated account. Every
+Requests are claimed by an `Authorization: OSS ...` header, a `<bucket>.oss-<region>.aliyuncs.com`
+or `<bucket>.oss-<region>.localhost` Host (see `devtools.emulator.hosts`), or a path-style
+`/<bucket>/...` for a bucket of the emulated account. Every
 write checks the key's token and session policy, stores the object, then tells
 the emulator's upload listeners (callbacks and triggers plug in there).
 """
@@ -24,6 +25,7 @@ from devtools.emulator.aliyun.oss_form import PostForm, check_policy, decode_pol
 from devtools.emulator.aliyun.oss_signature import (hmac_sha1_b64, same, v1_canonical_resource,
                                                     v1_header_string_to_sign, v4_post_signature)
 from devtools.emulator.aliyun.state import AliyunState
+from devtools.emulator.hosts import ALIYUN_PARENTS, name_under, request_host
 from devtools.emulator.object_reads import object_response
 from devtools.emulator.objects import InvalidObjectKey, StoredObject
 from devtools.emulator.service import Service
@@ -62,9 +64,9 @@ class OssService(Service):
 
     # -- routing -------------------------------------------------------------------
     def _virtual_host_bucket(self, request: Request) -> str | None:
-        host = request.headers.get("host", "").split(":")[0]
-        if host.endswith(".aliyuncs.com") and ".oss-" in host:
-            return host.split(".oss-")[0]
+        name = name_under(request_host(request), ALIYUN_PARENTS)
+        if name and ".oss-" in name:
+            return name.split(".oss-")[0]
         return None
 
     def matches(self, request: Request) -> bool:

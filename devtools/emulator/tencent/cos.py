@@ -1,7 +1,8 @@
 """Emulated COS: PutObject (XML request signature), PostObject (form policy signature), GetObject.
 
 Buckets are addressed as COS does, by Host `<bucket>.cos.<region>.myqcloud.com`
-(cos-python-sdk-v5 with CosConfig(IP=..., Port=...) sends it), or path-style
+(cos-python-sdk-v5 with CosConfig(IP=..., Port=...) sends it) or its local twin
+`<bucket>.cos.<region>.localhost` (see `devtools.emulator.hosts`), or path-style
 `/<bucket>/...` for this account's buckets, which is where the local stack
 points browser and `wx.uploadFile` form posts. Keys are checked against the
 temporary keys' CAM policy, so upload keys work only inside their prefix.
@@ -23,6 +24,7 @@ from xml.sax.saxutils import escape
 from starlette.requests import Request
 from starlette.responses import Response
 
+from devtools.emulator.hosts import TENCENT_PARENTS, name_under, request_host
 from devtools.emulator.object_reads import object_response
 from devtools.emulator.objects import InvalidObjectKey
 from devtools.emulator.service import Service
@@ -31,7 +33,7 @@ from devtools.emulator.tencent.keys import AccessKey, policy_allows
 from devtools.emulator.tencent.post_policy import PolicyViolation, check_post_form
 from devtools.emulator.tencent.state import TencentState
 
-_HOST_RE = re.compile(r"^(?P<bucket>[a-z0-9][a-z0-9-]*-\d+)\.cos\.(?P<region>[a-z0-9-]+)\.myqcloud\.com(:\d+)?$")
+_HOST_RE = re.compile(r"^(?P<bucket>[a-z0-9][a-z0-9-]*-\d+)\.cos\.(?P<region>[a-z0-9-]+)$")
 
 
 class CosError(Exception):
@@ -74,7 +76,7 @@ class CosService(Service):
         return {account.bucket: account.region, self.state.vod_bucket: account.vod_storage_region}
 
     def address(self, request: Request) -> CosAddress | None:
-        host = _HOST_RE.match(request.headers.get("host", ""))
+        host = _HOST_RE.match(name_under(request_host(request), TENCENT_PARENTS) or "")
         path = unquote(request.url.path)
         if host:
             return CosAddress(host["bucket"], host["region"], path)
