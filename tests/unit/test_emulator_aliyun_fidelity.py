@@ -79,3 +79,11 @@ def test_image_upload_complete_event_time_has_vod_millisecond_form():
     event = vod_events(media, _Obj(), "http://127.0.0.1:1")[0]
     assert event["EventType"] == "ImageUploadComplete"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d:\d{3}Z", event["EventTime"]), event["EventTime"]
+
+
+def test_crc64_is_crc64_xz_in_both_implementations():
+    from devtools.emulator.aliyun.oss import _crc64_python, crc64_ecma
+
+    assert crc64_ecma(b"123456789") == _crc64_python(b"123456789") == 0x995DC9BBDF1939FA
+    data = bytes(range(256)) * 40
+    assert crc64_ecma(data) == _crc64_python(data)

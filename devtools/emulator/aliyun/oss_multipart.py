@@ -173,6 +173,7 @@ class OssMultipart:
         with self._lock:
             upload.parts[part.number] = part  # a part sent again replaces the earlier one
         return Response(b"", status_code=200, headers={"ETag": f'"{part.etag}"',
+                                                       "x-oss-hash-crc64ecma": str(self.oss.crc64(data)),
                                                        "x-oss-request-id": uuid.uuid4().hex[:24].upper()})
 
     def _listed_parts(self, body: bytes, upload: MultipartUpload) -> list[Part]:
