@@ -46,16 +46,32 @@ def new_file_upload(details: dict[str, Any], size: int, task_id: str) -> dict[st
     }}
 
 
-def procedure_finished(details: dict[str, Any], task_id: str) -> dict[str, Any]:
-    """The ProcedureStateChanged EventContent of a task flow that transcoded the upload."""
+TRANSCODE_DEFINITION = 100010
+
+
+def transcode_url(media_url: str) -> str:
+    """Where the flow's transcode of `media_url` lands (`<name>.f<definition>.mp4`)."""
+    return media_url.rsplit(".", 1)[0] + f".f{TRANSCODE_DEFINITION}.mp4" if media_url else ""
+
+
+def procedure_finished(details: dict[str, Any], task_id: str, *, failed: bool = False) -> dict[str, Any]:
+    """The ProcedureStateChanged EventContent of a task flow that transcoded the upload (or failed to).
+
+    The flow is FINISH either way and its own ErrCode stays 0 (VOD deprecated it); a
+    failure shows only in the task: Status FAIL with an ErrCodeExt from VOD's list of
+    video-processing error codes.
+    """
     media_url = details.get("mediaUrl", "")
-    output = media_url.rsplit(".", 1)[0] + ".f100010.mp4" if media_url else ""
+    task: dict[str, Any] = {"Status": "SUCCESS", "ErrCodeExt": "", "ErrCode": 0, "Message": "SUCCESS",
+                            "Progress": 100, "Input": {"Definition": TRANSCODE_DEFINITION},
+                            "Output": {"Url": transcode_url(media_url), "Definition": TRANSCODE_DEFINITION}}
+    if failed:
+        task.update(Status="FAIL", ErrCodeExt="SourceFileError.ContentMalformed", ErrCode=1, Progress=0,
+                    Message="The media file cannot be decoded.", Output={})
     return {"EventType": "ProcedureStateChanged", "ProcedureStateChangeEvent": {
         "TaskId": task_id, "Status": "FINISH", "ErrCode": 0, "Message": "", "FileId": details["fileId"],
         "FileName": details.get("mediaName", ""), "FileUrl": media_url, "MetaData": {},
-        "MediaProcessResultSet": [{"Type": "Transcode", "TranscodeTask": {
-            "Status": "SUCCESS", "ErrCode": 0, "Message": "SUCCESS", "Input": {"Definition": 100010},
-            "Output": {"Url": output, "Definition": 100010}}}],
+        "MediaProcessResultSet": [{"Type": "Transcode", "TranscodeTask": task}],
         "AiContentReviewResultSet": [], "SessionContext": details.get("sessionContext", ""), "SessionId": "",
     }}
 
@@ -82,7 +98,7 @@ class TencentVodNotices:
             task_id = f"{details.get('vodSubAppId', 0)}-Procedure-{secrets.token_hex(16)}t{secrets.randbelow(9) + 1}"
         contents = [new_file_upload(details, event.obj.size, task_id)]
         if task_id:
-            contents.append(procedure_finished(details, task_id))
+            contents.append(procedure_finished(details, task_id, failed=self.switch.tencent_vod_transcode_fails))
         app = int(details.get("vodSubAppId") or 0)
         self.scheduler.plan([self._publish(app, content) for content in contents])
         return None

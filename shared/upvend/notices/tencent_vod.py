@@ -65,7 +65,7 @@ class VodFileUploadEvent(_Lenient):
 class VodProcedureStateChangeEvent(_Lenient):
     TaskId: str = Field(min_length=1)
     Status: str
-    ErrCode: int = 0
+    ErrCode: int = 0  # deprecated by VOD: success is read from each task (`procedure_outcome`)
     FileId: str = Field(min_length=1)
     FileUrl: str | None = None
     MediaProcessResultSet: list[dict[str, Any]] = Field(default_factory=list)
@@ -113,20 +113,58 @@ def _upload(event: VodFileUploadEvent) -> MediaNotice:
     )
 
 
+# MediaProcessResultSet[].Type → the field holding that task's result (SDK: MediaProcessTaskResult).
+_TASK_FIELDS = {"Transcode": "TranscodeTask", "AnimatedGraphics": "AnimatedGraphicTask",
+                "SnapshotByTimeOffset": "SnapshotByTimeOffsetTask", "SampleSnapshot": "SampleSnapshotTask",
+                "ImageSprites": "ImageSpriteTask", "ImageSprite": "ImageSpriteTask",
+                "CoverBySnapshot": "CoverBySnapshotTask", "AdaptiveDynamicStreaming": "AdaptiveDynamicStreamingTask"}
+_PLAYABLE = ("Transcode", "AdaptiveDynamicStreaming")
+
+
+def _task(result: dict[str, Any]) -> dict[str, Any]:
+    task = result.get(_TASK_FIELDS.get(str(result.get("Type")), ""))
+    return task if isinstance(task, dict) else {}
+
+
+def _task_failed(task: dict[str, Any]) -> bool:
+    """FAIL, or a non-empty ErrCodeExt (VOD's current error field; the numeric ErrCode is deprecated)."""
+    return str(task.get("Status") or "").upper() == "FAIL" or bool(task.get("ErrCodeExt"))
+
+
+def procedure_outcome(event: VodProcedureStateChangeEvent) -> tuple[str, list[dict[str, Any]]]:
+    """`processing`, `ready` or `failed`, and the failed tasks, read from each task of the flow.
+
+    A finished flow is ready when no task failed, or when at least one playable output
+    (a transcode or adaptive stream) succeeded despite others failing.
+    """
+    if event.Status.upper() != "FINISH":
+        return "processing", []
+    failed, playable = [], False
+    for result in event.MediaProcessResultSet:
+        task = _task(result)
+        if _task_failed(task):
+            failed.append({"type": str(result.get("Type") or ""), "errCodeExt": str(task.get("ErrCodeExt") or ""),
+                           "message": str(task.get("Message") or "")[:200]})
+        elif result.get("Type") in _PLAYABLE and str(task.get("Status") or "").upper() == "SUCCESS":
+            playable = True
+    return ("ready" if playable or not failed else "failed"), failed
+
+
 def _procedure(event: VodProcedureStateChangeEvent) -> MediaNotice:
-    finished = event.Status.upper() == "FINISH"
-    status = ("ready" if event.ErrCode == 0 else "failed") if finished else "processing"
+    status, failed = procedure_outcome(event)
     outputs: dict[str, Any] = {}
     for result in event.MediaProcessResultSet:
-        task = result.get("TranscodeTask") or {}
-        url = (task.get("Output") or {}).get("Url")
-        if result.get("Type") == "Transcode" and url:
+        task = _task(result)
+        url = (task.get("Output") or {}).get("Url") if isinstance(task.get("Output"), dict) else None
+        if result.get("Type") == "Transcode" and url and not _task_failed(task):
             outputs[str((task.get("Input") or {}).get("Definition", ""))] = url
     extra: dict[str, Any] = {"procedureTaskId": event.TaskId}
     if outputs:
         extra["transcodes"] = outputs
+    if failed:
+        extra["failedTasks"] = failed
     return MediaNotice(
-        dedupe_key=f"tencent-vod:ProcedureStateChanged:{event.TaskId}:{event.Status}:{event.ErrCode}",
+        dedupe_key=f"tencent-vod:ProcedureStateChanged:{event.TaskId}:{event.Status}:{status}",
         event_type="ProcedureStateChanged", provider=PROVIDER, media_id=event.FileId, kind="video",
         status=status, media_url=event.FileUrl, extra=extra,
     )
