@@ -3,14 +3,18 @@
 Each event (v3.0 EventContent) is queued for PullEvents and, while push is on,
 POSTed to the push callback URL `<gateway>/tencent/vod/callback/<token>`; the
 token is the local stack's UPVEND_TENCENT_VOD_CALLBACK_TOKEN, as if set in the
-VOD console. Push bodies carry no signature, as at Tencent.
+VOD console. When UPVEND_TENCENT_VOD_CALLBACK_SIGN_KEY is set (standing in for
+ModifyEventConfig.SignKey), each push also carries `Sign` = md5(SignKey + T) and
+`T`, a Unix time 10 minutes ahead, as VOD adds them; without it pushes are unsigned.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
+import time
 from datetime import datetime, timezone
 from typing import Any
 
@@ -19,6 +23,14 @@ from devtools.emulator.notices.vod_event_queue import VodEventQueue
 from devtools.local_env import DEV_TENCENT_VOD_CALLBACK_TOKEN
 
 CALLBACK_PATH = "/tencent/vod/callback/"
+SIGNATURE_SECONDS = 600  # VOD's default validity of a push signature
+
+
+def signed_push(content: dict[str, Any], sign_key: str, now: float | None = None) -> dict[str, Any]:
+    """The push message with `Sign` = hex(md5(SignKey + T)) and the expiry time `T` added."""
+    expires = int(time.time() if now is None else now) + SIGNATURE_SECONDS
+    sign = hashlib.md5(f"{sign_key}{expires}".encode("utf-8")).hexdigest()  # noqa: S324 (VOD's algorithm)
+    return {**content, "Sign": sign, "T": expires}
 
 
 def _now() -> str:
@@ -112,7 +124,9 @@ class TencentVodNotices:
                 self.queue.put(app, content)
             if not self.switch.tencent_vod_push:
                 return True, "queued for pull (push off)"
-            answer = self.emulator.deliverer.post(self.callback_url(), json.dumps(content, ensure_ascii=False)
+            sign_key = os.environ.get("UPVEND_TENCENT_VOD_CALLBACK_SIGN_KEY")
+            message = signed_push(content, sign_key) if sign_key else content
+            answer = self.emulator.deliverer.post(self.callback_url(), json.dumps(message, ensure_ascii=False)
                                                   .encode(), {"Content-Type": "application/json"}, timeout=5.0)
             return answer.status == 200, f"queued; push answered {answer.status or 'nothing'}"
 
