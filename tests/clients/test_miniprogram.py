@@ -24,3 +24,7 @@ def node_env(stack, switch) -> dict[str, str]:
 
 def test_form_upload_paths_cancel_renewal_and_refusals(node_env):
     run_node_tests(TESTS / "upload_paths.test.js", node_env)
+
+
+def test_pages_render_signed_out_uploading_done_and_error(node_env):
+    run_node_tests(TESTS / "pages.test.js", node_env)

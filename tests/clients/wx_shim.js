@@ -56,7 +56,7 @@ function send(options, routing, { method, url, headers, body, timeout, onWritten
   let aborted = false;
   const promise = new Promise((resolve, reject) => {
     request = transport.request({
-      protocol: connect.protocol, hostname: connect.hostname, port: connect.port || undefined, method,
+      protocol: connect.protocol, hostname: connect.hostname, port: connect.port || undefined, method, agent: false,
       path: parsed.pathname + parsed.search, headers: { ...headers, Host: hostHeader, "Content-Length": body.length },
       timeout: timeout || options.timeout,
     }, (response) => {
