@@ -11,7 +11,7 @@ function context() {
     current = {
       wx,
       config,
-      session: upvend.createSession({ wx, baseUrl: config.baseUrl }),
+      session: upvend.createSession({ wx, baseUrl: config.baseUrl, devLoginCode: config.devLoginCode }),
       // Loaded only by the path that needs them (install with npm and "Build npm" in DevTools).
       sdks: { vod: () => require("vod-wx-sdk-v2"), cos: () => require("cos-wx-sdk-v5") },
     };

@@ -33,11 +33,12 @@ function errorOf(response) {
 }
 
 /**
- * A session against the upvend API at `baseUrl`.
+ * A session against the upvend API at `baseUrl`. `devLoginCode` (local stack only) replaces the wx.login
+ * code with a test code the emulated WeChat accepts, e.g. "test-alice"; real WeChat refuses it.
  *   session.signIn()                 wx.login and exchange the code; returns the token
  *   session.call(method, path, body) JSON call with the token; signs in when needed, renews once on 401
  */
-function createSession({ wx, baseUrl, timeout = 15000 }) {
+function createSession({ wx, baseUrl, timeout = 15000, devLoginCode = "" }) {
   const base = baseUrl.replace(/\/+$/, "");
 
   function stored() {
@@ -46,7 +47,7 @@ function createSession({ wx, baseUrl, timeout = 15000 }) {
   }
 
   async function signIn() {
-    const code = await wxLogin(wx);
+    const code = devLoginCode || await wxLogin(wx);
     const response = await wxRequest(wx, { url: `${base}/auth/wechat`, method: "POST", data: { code }, timeout });
     if (response.statusCode !== 200) throw errorOf(response);
     const { token, expiresIn } = response.data;

@@ -1,7 +1,6 @@
-// Which files the server accepts, as which Content-Type, up to which size: the server's upload types
-// table (`upvend upload-types`, with the default settings). Regenerate it when you change
-// UPVEND_ALLOWED_EXTENSIONS or UPVEND_MAX_*_BYTES:  .venv/bin/python -m devtools.miniprogram_types
-// wx.chooseMedia gives no MIME type, so the client derives contentType from the file's extension here.
+// Which files the server accepts, as which Content-Type, up to which size: the server's upload table with
+// the default settings (tests/clients/miniprogram/upload_paths.test.js checks the server refuses what it
+// refuses). wx.chooseMedia gives no MIME type, so the client derives contentType from the extension here.
 
 const { FileRefused } = require("./errors");
 

@@ -106,3 +106,12 @@ test("a type the server refuses (stale client table) comes back with the server'
     { fileName: "notes.exe", contentType: "application/octet-stream", size: 2 }),
   (err) => err.status === 400 && err.code === "extension_not_allowed" && /\.exe' is not allowed/.test(err.message));
 });
+
+test("devLoginCode (make run in DevTools) signs in with the test code instead of wx.login", async () => {
+  const { createWx } = require("../wx_shim");
+  const wx = createWx({ emulatorUrl: process.env.UPVEND_EMULATOR_URL, user: "" });  // wx.login's code is refused
+  const session = upvend.createSession({ wx, baseUrl: process.env.UPVEND_GATEWAY_URL, devLoginCode: "test-devtools" });
+  const token = await session.signIn();
+  const claims = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString());
+  assert.equal(claims.sub, "o-devtools");
+});
