@@ -1,12 +1,9 @@
-"""Running the official SDKs' Node scripts: Node 20 and the packages `make client-deps` installs.
-
-Outside CI a missing Node or missing packages skip the test with the reason; under CI=true they fail,
-because the project's own files (Makefile, tests/clients/package-lock.json) install them there.
-"""
+"""Running the Node client tests from pytest: Node and the pinned packages, or a skip (a failure under CI)."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -18,30 +15,36 @@ from tests.conftest import IN_CI
 
 CLIENTS = Path(__file__).resolve().parent
 NODE_MODULES = CLIENTS / "node_modules"
-
-
-def _missing(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{reason} under CI=true: `make test` installs what the client tests need")
-    pytest.skip(reason)
+INSTALLED = NODE_MODULES / ".installed"
 
 
 def require_node(*packages: str) -> str:
-    """The node executable, after checking the packages are installed; skips (fails in CI) otherwise."""
+    """The node binary; skip (or fail under CI=true) when Node, `make client-deps` or a package is missing."""
     node = shutil.which("node")
+    problem = None
     if node is None:
-        _missing("node is not installed (the client SDK tests need Node 20)")
-    version = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=10).stdout.strip()
-    if int(version.lstrip("v").split(".")[0] or 0) < 20:
-        _missing(f"node {version} is older than Node 20")
-    for package in packages:
-        if not (NODE_MODULES / package / "package.json").is_file():
-            _missing(f"{package} is not installed in tests/clients (run `make client-deps`)")
+        problem = "node is not installed (Node 20 runs the client SDK tests)"
+    elif not INSTALLED.exists():
+        problem = "the client test packages are not installed (run `make client-deps`)"
+    else:
+        missing = [p for p in packages if not (NODE_MODULES / p / "package.json").is_file()]
+        if missing:
+            problem = f"{', '.join(missing)} not installed in tests/clients (run `make client-deps`)"
+    if problem:
+        if IN_CI:
+            pytest.fail(f"{problem}; under CI=true these tests must run")
+        pytest.skip(problem)
     return node
 
 
-def package_version(package: str) -> str:
-    return json.loads((NODE_MODULES / package / "package.json").read_text())["version"]
+def run_node_tests(test_file: Path, env: dict[str, str], timeout: float = 240) -> None:
+    """Run one `node --test` file; fail with its TAP output when any of its tests fails."""
+    node = require_node()
+    result = subprocess.run([node, "--test", "--test-reporter=tap", str(test_file)], cwd=CLIENTS,
+                            env={**os.environ, **env}, capture_output=True, text=True, timeout=timeout)
+    if result.returncode != 0:
+        pytest.fail(f"node --test {test_file.name} failed:\n{result.stdout[-12000:]}\n{result.stderr[-4000:]}",
+                    pytrace=False)
 
 
 def run_node_json(script: str, *args: str, packages: tuple[str, ...], timeout: float = 90) -> dict[str, Any]:
