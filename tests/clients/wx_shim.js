@@ -18,6 +18,12 @@ const DEFAULT_CLOUD_HOSTS = [/^vod2\.qcloud\.com$/, /\.myqcloud\.com$/, /\.aliyu
 /** Where a URL's connection goes: the emulator for mapped cloud hosts, else the URL itself. */
 function resolveTarget(url, { emulatorUrl, cloudHosts }) {
   const parsed = new URL(url);
+  // The local stack's host-style names (*.localhost) are loopback, as browsers and curl resolve them.
+  if (/\.localhost$/i.test(parsed.hostname)) {
+    const connect = new URL(url);
+    connect.hostname = "127.0.0.1";
+    return { parsed, connect, hostHeader: parsed.host };
+  }
   const mapped = emulatorUrl && cloudHosts.some((pattern) => pattern.test(parsed.hostname));
   if (!mapped) return { parsed, connect: parsed, hostHeader: parsed.host };
   return { parsed, connect: new URL(emulatorUrl), hostHeader: parsed.host };
