@@ -1,4 +1,4 @@
-"""Emulated COS: PutObject (XML request signature), PostObject (form policy signature), GetObject.
+"""Emulated COS: PutObject (XML request signature), PostObject (form policy signature), signed GetObject.
 
 Buckets are addressed as COS does, by Host `<bucket>.cos.<region>.myqcloud.com`
 (cos-python-sdk-v5 with CosConfig(IP=..., Port=...) sends it), or path-style
@@ -26,6 +26,7 @@ from starlette.responses import Response
 from devtools.emulator.object_reads import object_response
 from devtools.emulator.objects import InvalidObjectKey
 from devtools.emulator.service import Service
+from devtools.emulator.tencent.cos_reads import authorize_read
 from devtools.emulator.tencent.cos_signature import parse_cos_authorization, xml_request_signature
 from devtools.emulator.tencent.keys import AccessKey, policy_allows
 from devtools.emulator.tencent.post_policy import PolicyViolation, check_post_form
@@ -93,7 +94,10 @@ class CosService(Service):
                 return await self.put_object(request, address)
             if request.method == "POST" and not address.key:
                 return await self.post_object(request, address)
-            if request.method in ("GET", "HEAD") and address.key and not request.url.query:
+            if request.method in ("GET", "HEAD") and address.key and "uploadId" not in request.query_params:
+                authorize_read(self, request.method, address, request.scope.get("raw_path", b"").decode("latin-1")
+                               or request.url.path, dict(parse_qsl(request.url.query, keep_blank_values=True)),
+                               {k.lower(): v for k, v in request.headers.items()})
                 return self.get_object(request.method, address)
             raise CosError(501, "NotImplemented", f"{request.method} {request.url.path} is not emulated.")
         except CosError as exc:
