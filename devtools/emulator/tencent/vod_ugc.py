@@ -29,8 +29,11 @@ from devtools.emulator.tencent.ugc_signature import UgcSignatureError, verify_ug
 
 UGC_PATH = "/v3/index.php"
 TEMP_CERT_SECONDS = 3600
-_UPLOAD_ACTIONS = ["name/cos:PutObject", "name/cos:InitiateMultipartUpload", "name/cos:UploadPart",
-                   "name/cos:CompleteMultipartUpload", "name/cos:ListParts", "name/cos:AbortMultipartUpload"]
+# What the SDKs do with it: PutObject, PostObject (cos-wx-sdk-v5 below its slice size) or sliceUploadFile,
+# which first lists the key's unfinished uploads to resume one.
+_UPLOAD_ACTIONS = ["name/cos:PutObject", "name/cos:PostObject", "name/cos:InitiateMultipartUpload",
+                   "name/cos:ListMultipartUploads", "name/cos:UploadPart", "name/cos:CompleteMultipartUpload",
+                   "name/cos:ListParts", "name/cos:AbortMultipartUpload"]
 _MEDIA_TYPE_RE = re.compile(r"^[A-Za-z0-9]{1,10}$")
 _REGION_CODES = {"ap-chongqing": "cq", "ap-guangzhou": "gz", "ap-shanghai": "sh", "ap-beijing": "bj"}
 
