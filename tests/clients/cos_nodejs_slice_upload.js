@@ -34,9 +34,9 @@ async function main() {
   try {
     const data = await cos.sliceUploadFile({ Bucket: first.bucket, Region: first.region, Key: key, FilePath: file });
     const row = await waitForRow(config.gateway, token, `${first.bucket}/${key}`);
-    console.log(JSON.stringify({ ok: true, key, bucket: first.bucket, etag: data.ETag, row }));
+    console.log('RESULT ' + JSON.stringify({ ok: true, key, bucket: first.bucket, etag: data.ETag, row }));
   } catch (error) {
-    console.log(JSON.stringify({ ok: false, key, statusCode: error.statusCode, code: error.code,
+    console.log('RESULT ' + JSON.stringify({ ok: false, key, statusCode: error.statusCode, code: error.code,
                                  message: error.message }));
   }
 }

@@ -37,11 +37,11 @@ def require_node() -> str:
 
 
 def run_node(script: str, config: dict[str, Any], timeout: float = 120) -> dict[str, Any]:
-    """Run tests/clients/<script> with `config` as JSON on argv; return the JSON it prints last."""
+    """Run tests/clients/<script> with `config` as JSON on argv; return the JSON of its last `RESULT ` line."""
     node = require_node()
     done = subprocess.run([node, str(CLIENTS / script), json.dumps(config)], capture_output=True, text=True,
                           timeout=timeout, cwd=CLIENTS, env={**os.environ, "NODE_PATH": str(NODE_MODULES)})
-    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    lines = [line[len("RESULT "):] for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     if done.returncode != 0 or not lines:
         raise AssertionError(f"{script} failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
     return json.loads(lines[-1])
