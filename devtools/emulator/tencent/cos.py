@@ -7,8 +7,7 @@ Requests relayed by the VOD upload host carry the bucket host in `Vod-Forward-Co
 Buckets are addressed as COS does, by Host `<bucket>.cos.<region>.myqcloud.com`
 (cos-python-sdk-v5 with CosConfig(IP=..., Port=...) sends it), or path-style
 `/<bucket>/...` for this account's buckets, which is where the local stack
-points browser and `wx.uploadFile` form posts (path-style request signatures
-cover `/<bucket>/<key>`, as COS's path-style requests do). Keys are checked against the
+points browser and `wx.uploadFile` form posts. Keys are checked against the
 temporary keys' CAM policy, so upload keys work only inside their prefix.
 """
 
@@ -63,10 +62,6 @@ class CosAddress:
     path: str  # decoded, starting with "/"
     host: str = ""  # the bucket host the request named (Host, or Vod-Forward-Cos when relayed)
     forwarded: bool = False
-    signed_path: str = ""  # what a request signature covers: path-style requests sign `/<bucket>/<key>`
-
-    def __post_init__(self) -> None:
-        self.signed_path = self.signed_path or self.path
 
     @property
     def key(self) -> str:
@@ -105,7 +100,7 @@ class CosService(Service):
                               forwarded=True)
         first, _, rest = path[1:].partition("/")
         region = self._regions().get(first)
-        return CosAddress(first, region, "/" + rest, signed_path=path) if region else None
+        return CosAddress(first, region, "/" + rest) if region else None
 
     def matches(self, request: Request) -> bool:
         if request.method == "OPTIONS" and FORWARD_HEADER in request.headers.get(
@@ -198,7 +193,7 @@ class CosService(Service):
         auth = parse_cos_authorization(headers.get("authorization", "")) or \
             {k: v for k, v in query.items() if k.startswith("q-")}
         key = self.signing_key(auth, headers.get("x-cos-security-token") or query.get("x-cos-security-token"))
-        self.check_signature(key, auth, request.method, address.signed_path, query, headers)
+        self.check_signature(key, auth, request.method, address.path, query, headers)
         return key
 
     @staticmethod
@@ -276,7 +271,7 @@ class CosService(Service):
         headers.update({k.lower(): v for k, v in request.headers.items()})
         if address.forwarded:
             headers["host"] = address.host
-        self.check_signature(key, auth, "POST", address.signed_path, dict(parse_qsl(request.url.query, True)),
+        self.check_signature(key, auth, "POST", address.path, dict(parse_qsl(request.url.query, True)),
                              headers)
         return key
 
