@@ -1,4 +1,5 @@
 // What every client script needs from the local stack: log in, call upvend, wait for the row at GET /media.
+// Loaded by Node scripts (require) and by the browser test page (window.stackClient).
 'use strict';
 
 async function call(gateway, path, token, body) {
@@ -27,4 +28,5 @@ async function waitForRow(gateway, token, mediaId, status = 'ready', timeoutMs =
   throw new Error(`${mediaId} did not reach ${status}: ${JSON.stringify(seen)}`);
 }
 
-module.exports = { call, login, waitForRow };
+if (typeof module !== 'undefined') module.exports = { call, login, waitForRow };
+else window.stackClient = { call, login, waitForRow };
