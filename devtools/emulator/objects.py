@@ -43,7 +43,7 @@ class ObjectStore:
 
     def put(self, bucket: str, key: str, data: bytes, content_type: str = "application/octet-stream",
             metadata: dict[str, str] | None = None, etag: str | None = None) -> StoredObject:
-        """Store an object; its ETag is the MD5 unless the caller says otherwise (multipart forms)."""
+        """Store an object; its ETag is the MD5 of `data` unless the upload gives another (multipart)."""
         path = self._path(bucket, key)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)

@@ -31,7 +31,8 @@ COS_REGION_CODES = {"ap-guangzhou": "gz", "ap-shanghai": "sh", "ap-beijing": "bj
                     "ap-chongqing": "cq", "ap-nanjing": "nj", "ap-hongkong": "hk"}
 _OSS_EVENTS = {"PutObject": "ObjectCreated:PutObject", "PostObject": "ObjectCreated:PostObject",
                "CompleteMultipartUpload": "ObjectCreated:CompleteMultipartUpload"}
-_COS_EVENTS = {"PutObject": "cos:ObjectCreated:Put", "PostObject": "cos:ObjectCreated:Post"}
+_COS_EVENTS = {"PutObject": "cos:ObjectCreated:Put", "PostObject": "cos:ObjectCreated:Post",
+               "CompleteMultipartUpload": "cos:ObjectCreated:CompleteMultipartUpload"}
 
 
 def expand(text: str) -> str:
