@@ -31,8 +31,8 @@ def test_ali_oss_node_put_and_multipart_upload_end_in_ready_rows(stack, gateway,
     assert multipart["status"] == 200 and multipart["etag"].strip('"').endswith("-3")  # three 1 MiB parts
     row = wait_for_media(gateway, token, f"{bucket}/{multipart['key']}", status="ready")
     assert row["kind"] == "video" and row["size"] == multipart["size"]
-    stored = httpx.get(f"{stack.emulator_url}/{bucket}/{multipart['key']}", timeout=10)
-    assert len(stored.content) == multipart["size"]
+    stored = httpx.get(row["playUrl"], timeout=10)  # the bucket is private: the signed URL GET /media gave
+    assert stored.status_code == 200 and len(stored.content) == multipart["size"]
     assert gateway.get("/media", headers=bearer(token)).json()["items"][0]["status"] == "ready"
 
     # Outside the caller's prefix: OSS's own refusal; an expired key: OSS's expiry code.

@@ -12,6 +12,7 @@ import oss2
 import pytest
 from oss2.models import PartInfo
 
+from devtools.emulator.aliyun.config import ALIYUN_DEV, local_oss_endpoint
 from tests.conftest import bearer
 from tests.functional.aliyun_support import fresh_name, vod_bucket
 from tests.functional.notices_support import deliveries, switch, wait_for_media, wait_idle  # noqa: F401 (fixture)
@@ -23,6 +24,12 @@ def _sts_bucket(gateway, token: str) -> tuple[oss2.Bucket, dict]:
     creds = gateway.post("/aliyun/sts", json={}, headers=bearer(token)).json()
     auth = oss2.StsAuth(creds["accessKeyId"], creds["accessKeySecret"], creds["securityToken"])
     return oss2.Bucket(auth, creds["endpoint"], creds["bucket"]), creds
+
+
+def _role_bucket(stack) -> oss2.Bucket:
+    """The upload bucket with the function role's key (no session policy)."""
+    auth = oss2.StsAuth(ALIYUN_DEV.function_key_id, ALIYUN_DEV.function_key_secret, ALIYUN_DEV.function_token)
+    return oss2.Bucket(auth, local_oss_endpoint(stack.emulator_url), ALIYUN_DEV.oss_bucket)
 
 
 def _code(call) -> str:
@@ -50,10 +57,10 @@ def test_multipart_upload_makes_the_object_with_the_multipart_etag_and_one_row(g
     result = bucket.complete_multipart_upload(key, upload_id, parts)
     expected = hashlib.md5(b"".join(hashlib.md5(c).digest() for c in chunks)).hexdigest().upper()  # noqa: S324
     assert result.status == 200 and result.etag == f"{expected}-3"
-    stored = bucket.get_object(key)
-    assert stored.read() == b"".join(chunks) and stored.headers["Content-Type"] == "video/mp4"
     row = wait_for_media(gateway, token, f"{creds['bucket']}/{key}", status="ready")
     assert row["size"] == sum(map(len, chunks)) and row["kind"] == "video"
+    stored = httpx.get(row["playUrl"], timeout=10)  # the bucket is private: read through the signed URL
+    assert stored.content == b"".join(chunks) and stored.headers["Content-Type"] == "video/mp4"
     # Completion fires once: a second Complete finds no upload, and only one trigger went out.
     assert _code(lambda: bucket.complete_multipart_upload(key, upload_id, parts)) == "NoSuchUpload"
     wait_idle(emulator)
@@ -61,7 +68,7 @@ def test_multipart_upload_makes_the_object_with_the_multipart_etag_and_one_row(g
     assert len(sent) == 1, sent
 
 
-def test_complete_checks_part_etags_order_and_sizes(gateway, login):
+def test_complete_checks_part_etags_order_and_sizes(gateway, login, stack):
     bucket, creds = _sts_bucket(gateway, login(fresh_name()))
     key = creds["prefix"] + "bad/parts.bin"
     upload_id, parts = _upload_parts(bucket, key, [os.urandom(PART), b"small", b"last"])
@@ -80,7 +87,7 @@ def test_complete_checks_part_etags_order_and_sizes(gateway, login):
     with pytest.raises(oss2.exceptions.OssError) as caught:
         bucket._do("POST", bucket.bucket_name, key, params={"uploadId": upload_id}, data=b"<CompleteMultipartUpload><Part>")
     assert caught.value.code == "MalformedXML"
-    assert _code(lambda: bucket.get_object(key)) == "NoSuchKey"
+    assert _code(lambda: _role_bucket(stack).get_object(key)) == "NoSuchKey"  # nothing was stored
 
 
 def test_abort_forgets_the_upload_and_its_parts(gateway, login):
@@ -108,10 +115,7 @@ def test_session_policy_bounds_multipart_like_put_object(gateway, login):
 
 def test_the_account_lists_uploads_by_prefix_and_delimiter(stack):
     """With the function role's key (no session policy) ListMultipartUploads answers as OSS does."""
-    from devtools.emulator.aliyun.config import ALIYUN_DEV, local_oss_endpoint
-
-    auth = oss2.StsAuth(ALIYUN_DEV.function_key_id, ALIYUN_DEV.function_key_secret, ALIYUN_DEV.function_token)
-    bucket = oss2.Bucket(auth, local_oss_endpoint(stack.emulator_url), ALIYUN_DEV.oss_bucket)
+    bucket = _role_bucket(stack)
     root = f"listing/{fresh_name()}/"
     ids = {key: bucket.init_multipart_upload(root + key).upload_id for key in ("a.bin", "b.bin", "dir/c.bin")}
     listed = bucket.list_multipart_uploads(prefix=root, delimiter="/")
@@ -139,7 +143,7 @@ def test_vod_upload_auth_completes_a_multipart_upload_and_the_video_is_ready(gat
     bucket.complete_multipart_upload(key, upload_id, parts)
     row = wait_for_media(gateway, token, video["videoId"], status="ready")
     assert row["size"] == len(data)
-    cover = httpx.get(row["coverUrl"], timeout=10)  # the announced cover loads
+    cover = httpx.get(row["thumbnailUrl"], timeout=10)  # the announced cover loads (signed, as VOD's domain)
     assert cover.status_code == 200 and cover.headers["content-type"] == "image/jpeg"
     assert cover.content.startswith(b"\xff\xd8")
 
