@@ -9,6 +9,7 @@ from datetime import datetime
 import httpx
 import pytest
 
+from devtools.emulator.aliyun.config import local_oss_endpoint
 from tests.conftest import bearer
 from tests.functional.aliyun_support import decode_blob, fresh_name
 from tests.functional.notices_support import my_media, switch, wait_for_media, wait_idle  # noqa: F401 (fixture)
@@ -36,7 +37,7 @@ def test_video_form_uploads_and_vod_events_make_the_row_ready(gateway, emulator,
     assert answer.status_code == 200, answer.text
     video = answer.json()
     form, address = video["postObject"], decode_blob(video["uploadAddress"])
-    assert form["key"] == address["FileName"] and form["host"] == f"{stack.emulator_url}/{address['Bucket']}"
+    assert form["key"] == address["FileName"] and form["host"] == local_oss_endpoint(stack.emulator_url).replace("//", f"//{address['Bucket']}.")
     auth = decode_blob(video["uploadAuth"])
     assert form["formData"]["x-oss-security-token"] == auth["SecurityToken"]
     assert form["formData"]["x-oss-credential"].startswith(auth["AccessKeyId"] + "/")
