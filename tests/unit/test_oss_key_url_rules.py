@@ -1,0 +1,120 @@
+"""Where the OSS callback public key may come from, and how it is fetched: prefixes, odd URLs, redirects, size."""
+
+from __future__ import annotations
+
+import base64
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Iterator
+
+import pytest
+
+from upvend import settings
+from upvend.errors import Forbidden, UpstreamError
+from upvend.notices.oss_callback import PublicKeyCache, trusted_key_url
+
+PEM = b"""-----BEGIN PUBLIC KEY-----
+MFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBAKs/JBGzwUB2aVht4crBx3oIPBLNsjGs
+C0fTXv+nvlmklvkcolvpvXLTjaxUHR3W9LXxQ2EHXAJfCB+6H2YF1k8CAwEAAQ==
+-----END PUBLIC KEY-----
+"""
+
+
+def encoded(url: str) -> str:
+    return base64.b64encode(url.encode()).decode()
+
+
+@pytest.mark.parametrize("url", [
+    "https://gosspublic.alicdn.com/\\evil.example/key.pem",
+    "https://gosspublic.alicdn.com/keys\\..\\..\\evil.pem",
+    "http://gosspublic.alicdn.com/\\\\evil.example\\key.pem",
+])
+def test_a_backslash_anywhere_is_refused(url):
+    """Some clients read '\\' as '/', so a backslash could step out of the trusted path or host."""
+    with pytest.raises(Forbidden) as caught:
+        trusted_key_url(encoded(url))
+    assert caught.value.code == "untrusted_key_url"
+
+
+def test_a_prefix_with_user_info_trusts_no_one(monkeypatch):
+    """A look-alike prefix (alicdn user info, evil.example host) must not lend its trust to evil.example."""
+    monkeypatch.setenv("UPVEND_OSS_PUBKEY_URL_PREFIXES", "https://gosspublic.alicdn.com@evil.example/")
+    with pytest.raises(Forbidden) as caught:
+        trusted_key_url(encoded("https://gosspublic.alicdn.com@evil.example/key.pem"))
+    assert caught.value.code == "untrusted_key_url"
+
+
+@pytest.mark.parametrize("url", [
+    "https://gosspublic.alicdn.com/callback_pub_key_v1.pem",
+    "http://gosspublic.alicdn.com/callback_pub_key_v1.pem",
+    "https://gosspublic.alicdn.com/a/b/c.pem",
+])
+def test_official_urls_are_trusted_as_they_are(url):
+    assert trusted_key_url(encoded(url)) == url
+
+
+@pytest.mark.parametrize("raw, expected", [("0.05", 0.1), ("0.1", 0.1), ("2.5", 2.5), ("4", 4.0), ("4.5", 4.0)])
+def test_key_fetch_timeout_is_kept_between_a_tenth_and_four_seconds(monkeypatch, raw, expected):
+    """OSS waits 5 s for the whole callback: the key fetch must leave time for the rest."""
+    monkeypatch.setenv("UPVEND_OSS_PUBKEY_TIMEOUT_SECONDS", raw)
+    assert settings.get("OSS_PUBKEY_TIMEOUT_SECONDS") == expected
+
+
+class KeyServer(BaseHTTPRequestHandler):
+    """/keys/key.pem: the key; /keys/moved.pem: a redirect to it; /keys/padded-N.pem: the key ending at byte N."""
+
+    def do_GET(self) -> None:  # noqa: N802
+        if self.path == "/keys/moved.pem":
+            self.send_response(302)
+            self.send_header("Location", "/keys/key.pem")
+            self.end_headers()
+            return
+        if self.path.startswith("/keys/padded-"):
+            size = int(self.path.rsplit("-", 1)[1].split(".")[0])
+            key = PEM.rstrip(b"\n")  # so that one byte less is a broken key
+            body = b"#" * (size - len(key) - 1) + b"\n" + key
+        else:
+            body = PEM
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def key_server(monkeypatch) -> Iterator[str]:
+    server = HTTPServer(("127.0.0.1", 0), KeyServer)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/keys/"
+    monkeypatch.setenv("UPVEND_OSS_PUBKEY_URL_PREFIXES", base)
+    try:
+        yield base
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_key_is_fetched_from_a_trusted_url(key_server):
+    url = trusted_key_url(encoded(key_server + "key.pem"))
+    assert PublicKeyCache().get(url).key_size == 512
+
+
+def test_a_redirect_from_a_trusted_url_is_not_followed(key_server):
+    """The redirect stays on the same server here; it would be refused just the same if it left the allow-list."""
+    url = trusted_key_url(encoded(key_server + "moved.pem"))
+    with pytest.raises(UpstreamError) as caught:
+        PublicKeyCache().get(url)
+    assert "302" in caught.value.message
+
+
+@pytest.mark.parametrize("size, accepted", [(16 * 1024, True), (16 * 1024 + 1, False)])
+def test_a_key_document_is_read_up_to_16_kib(key_server, size, accepted):
+    url = trusted_key_url(encoded(f"{key_server}padded-{size}.pem"))
+    if accepted:
+        assert PublicKeyCache().get(url).key_size == 512
+    else:
+        with pytest.raises(Forbidden):
+            PublicKeyCache().get(url)
