@@ -56,6 +56,9 @@ def _drop_dependents(target: str) -> None:
         sys.modules.pop(name, None)
 
 
+_CHANGED = 75  # exit code of a child that found the module's source changed since the mutants were listed
+
+
 @dataclass
 class Outcome:
     mutant: Mutant
@@ -92,7 +95,11 @@ def _run_forked(tests: list[str], mutant_env: str | None, timeout: float, log: P
                 os.environ["PYTHONPATH"] = os.pathsep.join(
                     [str(HOOK_DIR), *filter(None, [os.environ.get("PYTHONPATH")])])
                 from devtools.mutation.loader import install
-                _drop_dependents(mutant_env.split(":")[0])
+                module, _, digest = mutant_env.split(":")
+                if source_digest(_module_path(module).read_bytes()) != digest:
+                    code = _CHANGED
+                    return  # the finally below exits: the file was edited during the run
+                _drop_dependents(module)
                 install(mutant_env)
             code = int(pytest.main(_pytest_args(tests)))
         finally:
@@ -122,6 +129,8 @@ def _run_forked(tests: list[str], mutant_env: str | None, timeout: float, log: P
         return "passed", elapsed
     if code in (1, 2):  # tests failed, or collection failed on the mutant
         return "failed", elapsed
+    if code == _CHANGED:
+        raise RuntimeError("the module was edited during the run; start again")
     raise RuntimeError(f"pytest exited {code} (see {log})")
 
 

@@ -24,12 +24,14 @@ TARGETS: dict[str, list[str]] = {
         "tests/unit/test_tencent_signature_boundaries.py",
     ],
     "upvend.aliyun.oss_policy": [
+        "tests/unit/test_aliyun_post_form_fields.py",
         "tests/unit/test_aliyun_oss_policy.py",
         "tests/unit/test_aliyun_signature_vectors.py",
     ],
     # verifying
     "upvend.notices.aliyun_vod": [
         "tests/unit/test_vod_callback_boundaries.py",
+        "tests/unit/test_aliyun_vod_event_edges.py",
         "tests/unit/test_aliyun_vod_notices.py",
     ],
     "upvend.notices.oss_callback": [

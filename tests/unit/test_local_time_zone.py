@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Tests that turn timestamps into dates: policy expirations, signing days, key months, log times.
 TIME_SENSITIVE = [
     "tests/unit/test_aliyun_oss_policy.py",
+    "tests/unit/test_aliyun_post_form_fields.py",
     "tests/unit/test_aliyun_signature_vectors.py",
     "tests/unit/test_tencent_vectors.py",
     "tests/unit/test_tencent_signature_boundaries.py",

@@ -118,3 +118,61 @@ def test_a_key_document_is_read_up_to_16_kib(key_server, size, accepted):
     else:
         with pytest.raises(Forbidden):
             PublicKeyCache().get(url)
+
+
+class Fetcher:
+    def __init__(self, fail: bool = False) -> None:
+        self.urls: list[str] = []
+        self.fail = fail
+
+    def __call__(self, url: str) -> bytes:
+        self.urls.append(url)
+        if self.fail:
+            raise UpstreamError("OSS public key is unreachable.", code="upstream_unreachable")
+        return PEM
+
+
+@pytest.mark.parametrize("urls, refetched", [(32, False), (33, True)])
+def test_the_default_cache_keeps_32_keys(urls, refetched):
+    fetcher = Fetcher()
+    keys = PublicKeyCache(fetcher)
+    for i in range(urls):
+        keys.get(f"https://gosspublic.alicdn.com/k{i}.pem")
+    keys.get("https://gosspublic.alicdn.com/k0.pem")
+    assert fetcher.urls.count("https://gosspublic.alicdn.com/k0.pem") == (2 if refetched else 1)
+
+
+@pytest.mark.parametrize("later, refetched", [(59.9, False), (60.0, True)])
+def test_a_failed_key_url_is_retried_after_60_seconds_by_default(later, refetched):
+    now = [500.0]
+    fetcher = Fetcher(fail=True)
+    keys = PublicKeyCache(fetcher, clock=lambda: now[0])
+    with pytest.raises(UpstreamError):
+        keys.get("https://gosspublic.alicdn.com/k.pem")
+    now[0] += later
+    with pytest.raises(UpstreamError):
+        keys.get("https://gosspublic.alicdn.com/k.pem")
+    assert len(fetcher.urls) == (2 if refetched else 1)
+
+
+def test_a_key_fetched_after_a_failure_is_kept_and_the_failure_forgotten():
+    now = [0.0]
+    fetcher = Fetcher(fail=True)
+    keys = PublicKeyCache(fetcher, clock=lambda: now[0])
+    with pytest.raises(UpstreamError):
+        keys.get("https://gosspublic.alicdn.com/k.pem")
+    fetcher.fail, now[0] = False, 61.0
+    assert keys.get("https://gosspublic.alicdn.com/k.pem").key_size == 512
+    now[0] = 62.0
+    keys.get("https://gosspublic.alicdn.com/k.pem")
+    assert len(fetcher.urls) == 2
+
+
+def test_the_failure_list_is_bounded_too():
+    now = [0.0]
+    fetcher = Fetcher(fail=True)
+    keys = PublicKeyCache(fetcher, max_entries=2, clock=lambda: now[0])
+    for name in ("a", "b", "c", "a"):
+        with pytest.raises(UpstreamError):
+            keys.get(f"https://gosspublic.alicdn.com/{name}.pem")
+    assert [u.rsplit("/", 1)[1] for u in fetcher.urls] == ["a.pem", "b.pem", "c.pem", "a.pem"]

@@ -54,16 +54,22 @@ def test_size_limits_follow_their_settings(monkeypatch, setting, file_name, cont
     refused("size_out_of_range", file_name, content_type, 1001)
 
 
-@pytest.mark.parametrize("file_name, content_class", [
-    *[(f"x.{e}", "image") for e in ("jpg", "jpeg", "png", "gif", "webp", "heic")],
-    *[(f"x.{e}", "video") for e in ("mp4", "mov", "m4v", "webm", "flv", "avi", "mkv")],
-    *[(f"x.{e}", "audio") for e in ("mp3", "m4a", "aac", "wav")],
-    ("Holiday.Photo.JPG", "image"), ("clip.WAV", "audio"),
-])
-def test_every_default_extension_has_its_class(file_name, content_class):
-    rule = upload_rule(file_name, f"{content_class}/whatever", 10)
-    assert (rule.extension, rule.content_class, rule.content_type) == (
-        file_name.rsplit(".", 1)[1].lower(), content_class, f"{content_class}/whatever")
+CANONICAL = {
+    "jpg": ("image", "image/jpeg"), "jpeg": ("image", "image/jpeg"), "png": ("image", "image/png"),
+    "gif": ("image", "image/gif"), "webp": ("image", "image/webp"), "heic": ("image", "image/heic"),
+    "mp4": ("video", "video/mp4"), "mov": ("video", "video/quicktime"), "m4v": ("video", "video/x-m4v"),
+    "webm": ("video", "video/webm"), "flv": ("video", "video/x-flv"), "avi": ("video", "video/x-msvideo"),
+    "mkv": ("video", "video/x-matroska"), "mp3": ("audio", "audio/mpeg"), "m4a": ("audio", "audio/mp4"),
+    "aac": ("audio", "audio/aac"), "wav": ("audio", "audio/wav"),
+}
+
+
+@pytest.mark.parametrize("file_name", [*(f"x.{e}" for e in CANONICAL), "Holiday.Photo.JPG", "clip.WAV"])
+def test_every_default_extension_has_its_class(file_name):
+    ext = file_name.rsplit(".", 1)[1].lower()
+    content_class, content_type = CANONICAL[ext]
+    rule = upload_rule(file_name, content_type, 10)
+    assert (rule.extension, rule.content_class, rule.content_type) == (ext, content_class, content_type)
 
 
 @pytest.mark.parametrize("file_name", ["x.txt", "x.exe", "x.svg", "x.html", "noextension", "x.", ".jpg"])
@@ -94,8 +100,8 @@ def test_content_type_must_match_the_class(file_name, content_type):
     refused("content_type_mismatch", file_name, content_type, 10)
 
 
-def test_content_type_class_is_case_insensitive_and_kept_as_sent():
-    assert upload_rule("a.mp4", "VIDEO/MP4", 10).content_type == "VIDEO/MP4"
+def test_content_type_is_compared_case_insensitively():
+    assert upload_rule("a.mp4", "VIDEO/MP4", 10).content_type.lower() == "video/mp4"
 
 
 @pytest.mark.parametrize("file_name, extension", [
@@ -157,6 +163,7 @@ def test_new_object_key_layout():
     ({"fileName": "a" * 252 + ".jpg", "contentType": "image/jpeg"}, False),
     ({"fileName": "  a.jpg  ", "contentType": " image/jpeg "}, True),
     ({"fileName": "", "contentType": "image/jpeg"}, False),
+    ({"fileName": "a", "contentType": "image/jpeg"}, True),  # 1 character (upload_rule then wants an extension)
     ({"fileName": "a.jpg", "contentType": "a/b"}, True),  # 3 characters
     ({"fileName": "a.jpg", "contentType": "a/"}, False),
     ({"fileName": "a.jpg", "contentType": "image/" + "x" * 122}, True),  # 128 characters
@@ -174,3 +181,20 @@ def test_upload_request_edges(payload, ok):
     else:
         with pytest.raises(ValidationError):
             UploadRequest.model_validate(payload)
+
+
+@pytest.mark.parametrize("raw, prefix", [("/media/u/", "media/u"), ("X-files", "X-files"), ("//up_1//", "up_1"),
+                                         ("uploads", "uploads")])
+def test_upload_prefix_is_trimmed_of_slashes_only(monkeypatch, raw, prefix):
+    monkeypatch.setenv("UPVEND_UPLOAD_PREFIX", raw)
+    assert caller_prefix("bob") == f"{prefix}/bob"
+
+
+def test_the_documented_example_is_a_request_that_is_granted():
+    """The example in the API document must be something a client can copy and get a form for."""
+    examples = UploadRequest.model_json_schema()["examples"]
+    assert examples
+    for example in examples:
+        request = UploadRequest.model_validate(example)
+        rule = upload_rule(request.fileName, request.contentType, request.size)
+        assert rule.max_bytes == request.size

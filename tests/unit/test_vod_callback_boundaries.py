@@ -97,3 +97,62 @@ def test_configured_previous_key_unset_refuses_the_empty_key(vod_settings, monke
 def test_both_callback_keys_are_redacted_from_logs(vod_settings):
     text = redact_text("callback keys current-vod-key-0001 and previous-vod-key-0002 in a message")
     assert "current-vod-key-0001" not in text and "previous-vod-key-0002" not in text
+
+
+@pytest.mark.parametrize("headers, code", [
+    ({"X-VOD-TIMESTAMP": TS}, "signature_missing"),
+    ({"X-VOD-TIMESTAMP": TS, "X-VOD-SIGNATURE": "  "}, "signature_missing"),
+    ({"X-VOD-SIGNATURE": "c72b60894140fa98920f1279219b7ed4"}, "signature_missing"),
+    ({"X-VOD-TIMESTAMP": "", "X-VOD-SIGNATURE": "c72b60894140fa98920f1279219b7ed4"}, "signature_missing"),
+])
+def test_each_missing_header_is_reported_as_missing(headers, code):
+    with pytest.raises(Forbidden) as caught:
+        verify_vod_signature(headers, url=URL, keys=[KEY], window=300, now=int(TS))
+    assert caught.value.code == code
+
+
+@pytest.mark.parametrize("age, accepted", [(300, True), (301, False)])
+def test_the_default_window_is_300_seconds(vod_settings, monkeypatch, age, accepted):
+    import time
+
+    monkeypatch.setattr(time, "time", lambda: int(TS) + age)
+    headers = signed("current-vod-key-0001")
+    if accepted:
+        verify_vod_callback(headers)
+    else:
+        with pytest.raises(Forbidden):
+            verify_vod_callback(headers)
+
+
+@pytest.mark.parametrize("raw, ok", [("0", False), ("1", True), ("3600", True), ("3601", False)])
+def test_window_setting_is_1_to_3600_seconds(monkeypatch, raw, ok):
+    from upvend import settings
+    from upvend.errors import ConfigurationError
+
+    monkeypatch.setenv("UPVEND_ALIYUN_VOD_CALLBACK_WINDOW_SECONDS", raw)
+    if ok:
+        assert settings.get("ALIYUN_VOD_CALLBACK_WINDOW_SECONDS") == int(raw)
+    else:
+        with pytest.raises(ConfigurationError):
+            settings.get("ALIYUN_VOD_CALLBACK_WINDOW_SECONDS")
+
+
+@pytest.mark.parametrize("raw, ok", [("http://cb.example/vod", True), ("https://cb.example/vod", True),
+                                     ("ftp://cb.example/vod", False), ("cb.example/vod", False)])
+def test_callback_url_setting_must_be_http(monkeypatch, raw, ok):
+    from upvend import settings
+    from upvend.errors import ConfigurationError
+
+    monkeypatch.setenv("UPVEND_ALIYUN_VOD_CALLBACK_URL", raw)
+    if ok:
+        assert settings.get("ALIYUN_VOD_CALLBACK_URL") == raw
+    else:
+        with pytest.raises(ConfigurationError):
+            settings.get("ALIYUN_VOD_CALLBACK_URL")
+
+
+def test_without_a_previous_key_there_is_no_second_key(monkeypatch):
+    from upvend import settings
+
+    monkeypatch.delenv("UPVEND_ALIYUN_VOD_CALLBACK_KEY_PREVIOUS", raising=False)
+    assert settings.get("ALIYUN_VOD_CALLBACK_KEY_PREVIOUS") == ""
