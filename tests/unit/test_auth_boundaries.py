@@ -152,3 +152,13 @@ assert upvend.auth.verify_token(token)["sub"] == "o-a"
     env.update({k: v for k, v in __import__("os").environ.items() if k in ("PYTHONPATH", "UPVEND_MUTANT")})
     result = subprocess.run([sys.executable, "-c", check], env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+@pytest.mark.parametrize("subject, ok", [("a", True), ("o-" + "x" * 62, True), ("o-" + "x" * 63, False),
+                                         ("", False), ("o a", False), ("o/a", False)])
+def test_only_user_ids_become_session_subjects(subject, ok):
+    if ok:
+        assert verify_token(issue_token(subject)[0])["sub"] == subject
+    else:
+        with pytest.raises(ValueError):
+            issue_token(subject)

@@ -176,3 +176,29 @@ def test_the_failure_list_is_bounded_too():
         with pytest.raises(UpstreamError):
             keys.get(f"https://gosspublic.alicdn.com/{name}.pem")
     assert [u.rsplit("/", 1)[1] for u in fetcher.urls] == ["a.pem", "b.pem", "c.pem", "a.pem"]
+
+
+def test_prefix_list_tolerates_spaces_and_empty_entries(monkeypatch):
+    monkeypatch.setenv("UPVEND_OSS_PUBKEY_URL_PREFIXES", " http://a.example/k/ , ,https://b.example/x/ ,")
+    for url in ("http://a.example/k/1.pem", "https://b.example/x/2.pem", "https://gosspublic.alicdn.com/3.pem"):
+        assert trusted_key_url(encoded(url)) == url
+    with pytest.raises(Forbidden):
+        trusted_key_url(encoded("http://a.example/other/1.pem"))
+
+
+def test_key_fetch_timeout_defaults_to_two_seconds(monkeypatch):
+    monkeypatch.delenv("UPVEND_OSS_PUBKEY_TIMEOUT_SECONDS", raising=False)
+    assert settings.get("OSS_PUBKEY_TIMEOUT_SECONDS") == 2.0
+
+
+A4_KEY_URL_B64 = "aHR0cDovL2dvc3NwdWJsaWMuYWxpY2RuLmNvbS9jYWxsYmFja19wdWJfa2V5X3YxLnBlbQ=="
+A4_AUTHORIZATION = "kKQeGTRccDKyHB3H9vF+xYMSrmhMZjzzl2/kdD1ktNVgbWEfYTQG0G2SU/RaHBovRCE8OkQDjC3uG33esH2txA=="
+
+
+def test_signature_headers_are_read_case_insensitively_and_trimmed():
+    """OSS's published example (vector A4), with the header names and values as a proxy may pass them on."""
+    from upvend.notices.oss_callback import verify_oss_callback
+
+    keys = PublicKeyCache(lambda url: PEM)
+    headers = {"AUTHORIZATION": f"  {A4_AUTHORIZATION} ", "X-Oss-Pub-Key-Url": f" {A4_KEY_URL_B64}\t"}
+    verify_oss_callback(headers, "/index.php", "id=1&index=2", b"bucket=yonghu-test", keys)

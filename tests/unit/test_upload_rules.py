@@ -74,7 +74,9 @@ def test_every_default_extension_has_its_class(file_name):
 
 @pytest.mark.parametrize("file_name", ["x.txt", "x.exe", "x.svg", "x.html", "noextension", "x.", ".jpg"])
 def test_other_extensions_are_refused(file_name):
-    refused("extension_not_allowed", file_name, "image/jpeg", 10)
+    error = refused("extension_not_allowed", file_name, "image/jpeg", 10)
+    ext = file_name.rsplit(".", 1)[1] if "." in file_name.strip(".") else ""
+    assert (f"'.{ext}'" in error.message) if ext else ("needs an extension" in error.message)
 
 
 def test_a_narrowed_allow_list_refuses_the_rest(monkeypatch):
@@ -107,6 +109,7 @@ def test_content_type_is_compared_case_insensitively():
 @pytest.mark.parametrize("file_name, extension", [
     ("a.jpg", "jpg"), ("A.JPG", "jpg"), ("a.tar.gz", "gz"), ("noext", ""), (".hidden", ""), ("a.", ""),
     ("dir.d/file", ""), ("dir.d\\file", ""), ("c:\\photos\\cat.PNG", "png"), ("x..jpg", "jpg"), ("..jpg", ""),
+    ("dir\\.jpg", ""), ("dir/.jpg", ""), ("X.jpg", "jpg"), ("X.", ""),
 ])
 def test_extension_of(file_name, extension):
     assert extension_of(file_name) == extension
