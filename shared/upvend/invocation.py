@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Iterator
 
+from upvend import deadline
 from upvend.errors import BadRequest, UpvendError
 from upvend.logs import function_name_var, request_id_var
 from upvend.json_input import loads_untrusted
@@ -73,5 +74,5 @@ def invocation(event: Any, context: Any, function: str) -> Iterator[Invocation]:
     except UpvendError as exc:
         error = exc
     request_id = request_id_of(parsed, context)
-    with bound(request_id, function_name_of(context, function)):
+    with bound(request_id, function_name_of(context, function)), deadline.bound(deadline.for_invocation(context)):
         yield Invocation(parsed, error, request_id)

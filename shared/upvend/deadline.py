@@ -1,0 +1,88 @@
+"""One deadline per invocation: the time left for database work, from the platform or a setting.
+
+Callbacks must answer before their sender gives up (OSS and VOD wait 5 s), so every
+connect, statement and retry of one invocation draws on one budget. The budget is
+the smaller of the function's setting and the time the platform context says is
+left (minus a margin to write the answer); outside an invocation each database
+operation gets a fresh budget from the setting.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import time
+from typing import Any, Iterator
+
+from upvend import settings
+
+settings.declare("DATABASE_DEADLINE_SECONDS", settings.seconds_between(0, 900), 4.0,
+                 doc="Time one invocation may spend on the database: connects, statements and retries "
+                     "(at most 4 s for callbacks, whose senders wait 5 s).")
+
+# Left for writing the answer and the log line after the database work gave up.
+ANSWER_MARGIN_SECONDS = 0.5
+_current: contextvars.ContextVar["Deadline | None"] = contextvars.ContextVar("upvend_deadline", default=None)
+
+
+class Deadline:
+    """A point on the monotonic clock after which database work stops."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = max(0.0, seconds)
+        self.expires = time.monotonic() + self.seconds
+
+    def remaining(self) -> float:
+        """Seconds left (never negative)."""
+        return max(0.0, self.expires - time.monotonic())
+
+    def expired(self) -> bool:
+        return self.remaining() <= 0.0
+
+
+def platform_remaining(context: Any) -> float | None:
+    """Seconds the platform lets this invocation run, when its context says so.
+
+    Lambda-style contexts offer get_remaining_time_in_millis(); SCF's Python context is a dict
+    with time_limit_in_ms; FC's context carries function.timeout in seconds.
+    """
+    method = getattr(context, "get_remaining_time_in_millis", None)
+    if callable(method):
+        with contextlib.suppress(Exception):
+            return float(method()) / 1000
+    if isinstance(context, dict):
+        for key in ("time_limit_in_ms", "timeLimitInMs"):
+            value = context.get(key)
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+                return float(value) / 1000
+        return None
+    function = getattr(context, "function", None)
+    timeout = getattr(function, "timeout", None) if function is not None else None
+    if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > 0:
+        return float(timeout)
+    return None
+
+
+def for_invocation(context: Any) -> Deadline:
+    """The deadline of an invocation that starts now."""
+    budget = float(settings.get("DATABASE_DEADLINE_SECONDS"))
+    platform = platform_remaining(context)
+    if platform is not None:
+        budget = min(budget, platform - ANSWER_MARGIN_SECONDS)
+    return Deadline(budget)
+
+
+@contextlib.contextmanager
+def bound(deadline: Deadline) -> Iterator[Deadline]:
+    """Make `deadline` the current one for the block (and the threads it hands work to)."""
+    token = _current.set(deadline)
+    try:
+        yield deadline
+    finally:
+        _current.reset(token)
+
+
+def current() -> Deadline:
+    """The invocation's deadline, or a fresh one from the setting outside an invocation."""
+    deadline = _current.get()
+    return deadline if deadline is not None else Deadline(float(settings.get("DATABASE_DEADLINE_SECONDS")))
