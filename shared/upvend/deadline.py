@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import threading
 import time
 from typing import Any, Iterator
 
@@ -22,7 +23,6 @@ settings.declare("DATABASE_DEADLINE_SECONDS", settings.seconds_between(0, 900), 
 
 # Left for writing the answer and the log line after the database work gave up.
 ANSWER_MARGIN_SECONDS = 0.5
-_current: contextvars.ContextVar["Deadline | None"] = contextvars.ContextVar("upvend_deadline", default=None)
 
 
 class Deadline:
@@ -63,26 +63,48 @@ def platform_remaining(context: Any) -> float | None:
     return None
 
 
-def for_invocation(context: Any) -> Deadline:
-    """The deadline of an invocation that starts now."""
+def for_invocation(context: Any, started: float | None = None) -> Deadline:
+    """The deadline of an invocation that started at `started` (monotonic; default now)."""
     budget = float(settings.get("DATABASE_DEADLINE_SECONDS"))
     platform = platform_remaining(context)
     if platform is not None:
         budget = min(budget, platform - ANSWER_MARGIN_SECONDS)
-    return Deadline(budget)
+    deadline = Deadline(budget)
+    if started is not None:
+        deadline.expires = started + deadline.seconds
+    return deadline
+
+
+class _Invocation:
+    """An invocation's deadline, worked out on first use (functions without a database never read it)."""
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+        self.started = time.monotonic()
+        self.deadline: Deadline | None = None
+        self.lock = threading.Lock()
+
+    def resolve(self) -> Deadline:
+        with self.lock:
+            if self.deadline is None:
+                self.deadline = for_invocation(self.context, self.started)
+            return self.deadline
+
+
+_current: contextvars.ContextVar[_Invocation | None] = contextvars.ContextVar("upvend_deadline", default=None)
 
 
 @contextlib.contextmanager
-def bound(deadline: Deadline) -> Iterator[Deadline]:
-    """Make `deadline` the current one for the block (and the threads it hands work to)."""
-    token = _current.set(deadline)
+def bound(context: Any) -> Iterator[None]:
+    """Start the invocation's clock; its database work (in any thread it hands work to) shares one deadline."""
+    token = _current.set(_Invocation(context))
     try:
-        yield deadline
+        yield
     finally:
         _current.reset(token)
 
 
 def current() -> Deadline:
     """The invocation's deadline, or a fresh one from the setting outside an invocation."""
-    deadline = _current.get()
-    return deadline if deadline is not None else Deadline(float(settings.get("DATABASE_DEADLINE_SECONDS")))
+    pending = _current.get()
+    return pending.resolve() if pending is not None else Deadline(float(settings.get("DATABASE_DEADLINE_SECONDS")))

@@ -74,5 +74,5 @@ def invocation(event: Any, context: Any, function: str) -> Iterator[Invocation]:
     except UpvendError as exc:
         error = exc
     request_id = request_id_of(parsed, context)
-    with bound(request_id, function_name_of(context, function)), deadline.bound(deadline.for_invocation(context)):
+    with bound(request_id, function_name_of(context, function)), deadline.bound(context):
         yield Invocation(parsed, error, request_id)
