@@ -45,10 +45,11 @@ def _unprivileged_user() -> str | None:
 class PgBouncer:
     """One PgBouncer process: `url_for(postgres_url)` points a PostgreSQL URL at it."""
 
-    def __init__(self, server_url: str, *, pool_size: int = 20, max_client_conn: int = 1000) -> None:
+    def __init__(self, server_url: str, *, pool_size: int = 20, max_client_conn: int = 1000,
+                 users: tuple[str, ...] = ()) -> None:
         parts = urlsplit(server_url)
         self.server_host, self.server_port = parts.hostname or "127.0.0.1", parts.port or 5432
-        self.user = parts.username or "postgres"
+        self.users = (parts.username or "postgres", *users)
         self.pool_size, self.max_client_conn = pool_size, max_client_conn
         self.port = 0
         self.process: subprocess.Popen[bytes] | None = None
@@ -59,7 +60,7 @@ class PgBouncer:
         if exe is None:
             raise FileNotFoundError("pgbouncer is not installed")
         self.port = _free_port()
-        (self.dir / "users.txt").write_text(f'"{self.user}" ""\n')
+        (self.dir / "users.txt").write_text("".join(f'"{user}" ""\n' for user in self.users))
         config = self.dir / "pgbouncer.ini"
         config.write_text("\n".join([
             "[databases]",
