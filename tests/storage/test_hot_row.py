@@ -19,7 +19,8 @@ from upvend.storage.database import Database
 from upvend.storage.media import MediaRepository
 from upvend.storage.notices import MediaNotice
 
-DEADLINE = 2.0
+DEADLINE = 1.5
+SLACK = 1.0  # scheduling on a loaded machine; the old limits took 3 s (PostgreSQL) and 50 s (MariaDB)
 WRITERS = 12
 
 
@@ -59,11 +60,12 @@ def url_of(db: Database) -> str:
     return f"{u.scheme}://{auth}@{u.host}:{u.port}/{u.database}?table_prefix={u.table_prefix}"
 
 
-def test_concurrent_writers_of_one_row_all_finish_within_the_deadline(server_db):
+def test_concurrent_writers_of_one_row_all_finish_within_the_deadline(server_db, monkeypatch):
+    monkeypatch.setenv("UPVEND_DATABASE_DEADLINE_SECONDS", "4")  # the callbacks' deadline
     batches = [[hot_notice(1 + w * 5 + i) for i in range(5)] for w in range(WRITERS)]
     with ThreadPoolExecutor(WRITERS) as pool:
         results = [r for batch in pool.map(lambda b: deliver(url_of(server_db), b), batches) for r in batch]
-    assert max(seconds for _, seconds in results) < DEADLINE + 0.5
+    assert max(seconds for _, seconds in results) < 4 + SLACK
     assert [outcome for outcome, _ in results] == ["recorded"] * len(results)
     assert MediaRepository(server_db).event_count() == 1 + WRITERS * 5
 
@@ -78,7 +80,7 @@ def test_writers_behind_a_held_lock_answer_in_time_and_leave_no_waiting_session(
             first = [r for batch in pool.map(lambda w: deliver(url_of(server_db), [hot_notice(100 + w)]),
                                              range(WRITERS)) for r in batch]
         assert [outcome for outcome, _ in first] == ["unavailable"] * WRITERS
-        assert max(seconds for _, seconds in first) < DEADLINE + 0.5
+        assert max(seconds for _, seconds in first) < DEADLINE + SLACK
         assert lock_waiters(server_db) == 0  # the server gave up on every wait before the client did
     finally:
         cursor.execute("ROLLBACK")
