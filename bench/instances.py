@@ -35,7 +35,7 @@ BENCH_USER = "upvend_bench"
 VOD_URL = "https://bench.example/aliyun/vod/callback"
 VOD_KEY = "BenchOnlyVodCallbackKey000"
 BUCKET, COS_BUCKET = "upvend-bench", "upvend-bench-1250000000"
-HOT_VIDEOS = 5
+HOT_VIDEOS = 3
 
 
 @dataclass(frozen=True)
@@ -57,12 +57,12 @@ def _load(folder: str, attribute: str) -> Any:
 
 
 def plan(total: int, duration: float, seed: int = 18) -> list[dict[str, Any]]:
-    """`total` deliveries over `duration` s: 30 % redeliveries, a fifth of the VOD events on hot videos."""
+    """`total` deliveries over `duration` s: 30 % redeliveries, 40 % of the VOD events on 3 hot videos."""
     rng = random.Random(seed)
     unique: list[dict[str, Any]] = []
     for i in range(int(total * 0.7)):
         kind = ("vod-callback", "oss-trigger", "cos-trigger")[i % 3]
-        if kind == "vod-callback" and rng.random() < 0.2:
+        if kind == "vod-callback" and rng.random() < 0.4:
             unique.append({"id": i, "kind": kind, "video": f"hot{i % HOT_VIDEOS:02d}", "snapshot": i})
         else:
             unique.append({"id": i, "kind": kind, "video": f"v{i:07d}"})
