@@ -1,10 +1,11 @@
 """One deadline per invocation: the time left for database work, from the platform or a setting.
 
 Callbacks must answer before their sender gives up (OSS and VOD wait 5 s), so every
-connect, statement and retry of one invocation draws on one budget. The budget is
-the smaller of the function's setting and the time the platform context says is
-left (minus a margin to write the answer); outside an invocation each database
-operation gets a fresh budget from the setting.
+connect, statement and retry of one invocation draws on one budget: the smaller of
+UPVEND_DATABASE_DEADLINE_SECONDS and the time the platform context says is left
+(minus a margin to write the answer). Unset, the setting means 4 s for HTTP functions
+and the platform's time for triggers and timers (a pull run may long-poll for most
+of its timeout). Outside an invocation each operation gets a fresh budget.
 """
 
 from __future__ import annotations
@@ -17,10 +18,14 @@ from typing import Any, Iterator
 
 from upvend import settings
 
-settings.declare("DATABASE_DEADLINE_SECONDS", settings.seconds_between(0, 900), 4.0,
+settings.declare("DATABASE_DEADLINE_SECONDS", settings.seconds_between(0, 900), None,
                  doc="Time one invocation may spend on the database: connects, statements and retries "
-                     "(at most 4 s for callbacks, whose senders wait 5 s).")
+                     "(default 4 s for HTTP functions, whose callback senders wait 5 s; the platform's "
+                     "time for triggers).")
 
+HTTP_SECONDS = 4.0
+# A trigger whose context tells no time left (an emulator, a test) gets this.
+EVENT_FALLBACK_SECONDS = 30.0
 # Left for writing the answer and the log line after the database work gave up.
 ANSWER_MARGIN_SECONDS = 0.5
 
@@ -63,13 +68,19 @@ def platform_remaining(context: Any) -> float | None:
     return None
 
 
-def for_invocation(context: Any, started: float | None = None) -> Deadline:
-    """The deadline of an invocation that started at `started` (monotonic; default now)."""
-    budget = float(settings.get("DATABASE_DEADLINE_SECONDS"))
+def _configured(kind: str) -> float | None:
+    value = settings.get("DATABASE_DEADLINE_SECONDS")
+    if value is not None:
+        return float(value)
+    return HTTP_SECONDS if kind == "http" else None
+
+
+def for_invocation(context: Any, started: float | None = None, kind: str = "http") -> Deadline:
+    """The deadline of an `http` or `event` invocation that started at `started` (monotonic; default now)."""
     platform = platform_remaining(context)
-    if platform is not None:
-        budget = min(budget, platform - ANSWER_MARGIN_SECONDS)
-    deadline = Deadline(budget)
+    limits = [t for t in (_configured(kind), None if platform is None else platform - ANSWER_MARGIN_SECONDS)
+              if t is not None]
+    deadline = Deadline(min(limits) if limits else EVENT_FALLBACK_SECONDS)
     if started is not None:
         deadline.expires = started + deadline.seconds
     return deadline
@@ -78,8 +89,9 @@ def for_invocation(context: Any, started: float | None = None) -> Deadline:
 class _Invocation:
     """An invocation's deadline, worked out on first use (functions without a database never read it)."""
 
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: Any, kind: str) -> None:
         self.context = context
+        self.kind = kind
         self.started = time.monotonic()
         self.deadline: Deadline | None = None
         self.lock = threading.Lock()
@@ -87,7 +99,7 @@ class _Invocation:
     def resolve(self) -> Deadline:
         with self.lock:
             if self.deadline is None:
-                self.deadline = for_invocation(self.context, self.started)
+                self.deadline = for_invocation(self.context, self.started, self.kind)
             return self.deadline
 
 
@@ -95,9 +107,9 @@ _current: contextvars.ContextVar[_Invocation | None] = contextvars.ContextVar("u
 
 
 @contextlib.contextmanager
-def bound(context: Any) -> Iterator[None]:
+def bound(context: Any, kind: str = "http") -> Iterator[None]:
     """Start the invocation's clock; its database work (in any thread it hands work to) shares one deadline."""
-    token = _current.set(_Invocation(context))
+    token = _current.set(_Invocation(context, kind))
     try:
         yield
     finally:
@@ -107,4 +119,4 @@ def bound(context: Any) -> Iterator[None]:
 def current() -> Deadline:
     """The invocation's deadline, or a fresh one from the setting outside an invocation."""
     pending = _current.get()
-    return pending.resolve() if pending is not None else Deadline(float(settings.get("DATABASE_DEADLINE_SECONDS")))
+    return pending.resolve() if pending is not None else Deadline(_configured("http") or HTTP_SECONDS)

@@ -67,8 +67,8 @@ class Invocation:
 
 
 @contextlib.contextmanager
-def invocation(event: Any, context: Any, function: str) -> Iterator[Invocation]:
-    """Decode the event and bind request id and function name for the block's log lines."""
+def invocation(event: Any, context: Any, function: str, kind: str = "http") -> Iterator[Invocation]:
+    """Decode the event, bind request id and function name for the block's log lines, start the deadline."""
     parsed: Any = None
     error: UpvendError | None = None
     try:
@@ -76,5 +76,5 @@ def invocation(event: Any, context: Any, function: str) -> Iterator[Invocation]:
     except UpvendError as exc:
         error = exc
     request_id = request_id_of(parsed, context)
-    with bound(request_id, function_name_of(context, function)), deadline.bound(context):
+    with bound(request_id, function_name_of(context, function)), deadline.bound(context, kind):
         yield Invocation(parsed, error, request_id)

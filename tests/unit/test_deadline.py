@@ -35,6 +35,15 @@ def test_the_smaller_of_setting_and_platform_wins(monkeypatch):
     assert deadline.for_invocation(None).seconds == pytest.approx(4, abs=0.01)
 
 
+def test_triggers_get_the_platform_time_unless_the_setting_is_lower(monkeypatch):
+    monkeypatch.delenv("UPVEND_DATABASE_DEADLINE_SECONDS", raising=False)
+    assert deadline.for_invocation({"time_limit_in_ms": 60_000}, kind="event").seconds == pytest.approx(59.5, abs=0.01)
+    assert deadline.for_invocation({"time_limit_in_ms": 60_000}).seconds == pytest.approx(4, abs=0.01)  # http
+    assert deadline.for_invocation(None, kind="event").seconds == deadline.EVENT_FALLBACK_SECONDS
+    monkeypatch.setenv("UPVEND_DATABASE_DEADLINE_SECONDS", "20")
+    assert deadline.for_invocation({"time_limit_in_ms": 60_000}, kind="event").seconds == pytest.approx(20, abs=0.01)
+
+
 def test_an_invocation_binds_one_deadline_for_all_its_database_work(monkeypatch):
     monkeypatch.setenv("UPVEND_DATABASE_DEADLINE_SECONDS", "3")
     outside = deadline.current()
