@@ -255,7 +255,9 @@ class Database:
                         replaced += 1
                         continue
                     raise failure.unavailable() from None
-                if failure.kind == "conflict" and conflicts < _CONFLICT_RETRIES and not deadline.expired():
+                # A deadlock or a lock wait the server cut short: the transaction runs again while time is left.
+                if failure.kind in ("conflict", "lock_timeout") and conflicts < _CONFLICT_RETRIES \
+                        and not deadline.expired():
                     conflicts += 1
                     continue
                 if failure.kind == "other":

@@ -5,7 +5,8 @@ Kinds:
   connection refused); a new connect may succeed a moment later.
 - `disconnected`: the connection broke (session killed, failover, idle kill); a new one may work.
 - `conflict`: deadlock or serialization failure; the whole transaction can run again.
-- `timeout`: the server gave up on a lock wait or a statement within its limit.
+- `lock_timeout`: the server gave up waiting for a row lock (a hot row); it can run again in time left.
+- `timeout`: the server gave up on a statement within its limit.
 - `other`: anything else (a bug or a constraint): not retried.
 
 The log line carries the driver's error class and code, never its message (which may
@@ -26,12 +27,14 @@ log = logging.getLogger("upvend.storage")
 _MYSQL_REFUSED = {1040, 1203, 1226, 2002, 2003}  # too many connections, per-user limits, no listener
 _MYSQL_DISCONNECTED = {2006, 2013, 2055, 1927, 4031, 1053, 2014, 0}
 _MYSQL_CONFLICT = {1213}
-_MYSQL_TIMEOUT = {1205, 1969, 3024, 1317, 1028}
+_MYSQL_LOCK_TIMEOUT = {1205}
+_MYSQL_TIMEOUT = {1969, 3024, 1317, 1028}
 # PostgreSQL SQLSTATEs.
 _PG_REFUSED = {"53300", "53400", "57P03"}  # too many connections, starting up
 _PG_DISCONNECTED_PREFIXES = ("08", "57P01", "57P02")
 _PG_CONFLICT = {"40P01", "40001"}
-_PG_TIMEOUT = {"55P03", "57014"}
+_PG_LOCK_TIMEOUT = {"55P03"}
+_PG_TIMEOUT = {"57014"}
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,8 @@ def _mysql(exc: BaseException, conn: Any) -> Failure | None:
     name = type(exc).__name__
     if code in _MYSQL_CONFLICT:
         kind = "conflict"
+    elif code in _MYSQL_LOCK_TIMEOUT:
+        kind = "lock_timeout"
     elif code in _MYSQL_TIMEOUT:
         kind = "timeout"
     elif code in _MYSQL_REFUSED and (conn is None or not getattr(conn, "open", False)):
@@ -93,6 +98,8 @@ def _postgres(exc: BaseException, conn: Any) -> Failure | None:
     broken = conn is not None and (getattr(conn, "closed", False) or getattr(conn, "broken", False))
     if state in _PG_CONFLICT:
         kind = "conflict"
+    elif state in _PG_LOCK_TIMEOUT:
+        kind = "lock_timeout"
     elif state in _PG_TIMEOUT:
         kind = "timeout"
     elif state in _PG_REFUSED:

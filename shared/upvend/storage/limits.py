@@ -44,5 +44,6 @@ class ServerLimits:
 
     @property
     def lock_whole_seconds(self) -> int:
-        """innodb_lock_wait_timeout takes whole seconds (at least 1; the statement limit still applies)."""
-        return max(1, math.floor(self.lock_seconds))
+        """innodb_lock_wait_timeout takes whole seconds: the largest below the statement limit (at least 1,
+        where the statement limit still cuts the wait shorter)."""
+        return max(1, math.ceil(self.statement_seconds) - 1)

@@ -122,11 +122,17 @@ class ConnectionPool:
             raise
 
     def _connect(self, deadline: Deadline) -> Any:
-        """Connect within the deadline, retrying refusals after jittered, growing pauses."""
+        """Connect within the deadline, retrying refusals after jittered, growing pauses.
+
+        Refusals are retried for at most UPVEND_DATABASE_TIMEOUT_SECONDS: a database that stays
+        down is the platform's to retry later (triggers have long deadlines), not this instance's.
+        """
         pause, attempt = _FIRST_PAUSE, 0
+        per_connect = settings.get("DATABASE_TIMEOUT_SECONDS")
+        deadline = Deadline(min(per_connect, deadline.remaining()))
         while True:
             attempt += 1
-            timeout = min(settings.get("DATABASE_TIMEOUT_SECONDS"), deadline.remaining())
+            timeout = min(per_connect, deadline.remaining())
             if timeout < _SHORTEST_CONNECT:
                 raise StorageUnavailable("No database connection in time.")
             try:
