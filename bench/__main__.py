@@ -110,12 +110,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--instance-rate", type=float, default=300, help="notices per second in total")
     parser.add_argument("--instance-seconds", type=float, default=10)
     parser.add_argument("--only-instances", action="store_true", help="run only the many-instance section")
+    parser.add_argument("--uncapped", action="store_true",
+                        help="also run --instances straight at each server (fills its connection limit)")
     args = parser.parse_args(argv)
 
     from bench import cold_start, ingest, loads, many_instances
 
     if args.only_instances:
-        results = {"many_instances": many_instances.run(args.instances, args.instance_rate, args.instance_seconds)}
+        results = {"many_instances": many_instances.run(args.instances, args.instance_rate, args.instance_seconds,
+                                                                  args.uncapped)}
         print("\n".join(instances_report(results["many_instances"])))
         (REPO / "bench" / "instances.json").write_text(json.dumps(results, indent=2))
         return
@@ -136,7 +139,8 @@ def main(argv: list[str] | None = None) -> None:
             results["ingest"] = ingest.run(args.ingest, 8, tmp)
         finally:
             stack.stop()
-    results["many_instances"] = many_instances.run(args.instances, args.instance_rate, args.instance_seconds)
+    results["many_instances"] = many_instances.run(args.instances, args.instance_rate, args.instance_seconds,
+                                                   args.uncapped)
     if not args.no_sizes:
         try:
             results["sizes"] = _sizes(load_template(REPO / "template.yaml"))

@@ -24,8 +24,10 @@ def _one(admin: str, *, count: dict[str, int], total: int, seconds: float, port:
         drop_tables(Database(instances.bench_url(admin, Database(url).url.table_prefix)))
 
 
-def run(n: int, rate: float, seconds: float) -> dict[str, Any]:
-    """Each server with `n` uncapped instances, then with the caps its connection limit renders; PgBouncer too."""
+def run(n: int, rate: float, seconds: float, uncapped: bool = False) -> dict[str, Any]:
+    """Each server with the instance caps its connection limit gives, PostgreSQL with `n` instances through
+    PgBouncer; with `uncapped`, also `n` instances straight at each server (that run fills the server's
+    connection limit, so other clients of the same server are refused while it lasts)."""
     total = int(rate * seconds)
     results: dict[str, Any] = {}
     for name, admin in SERVERS.items():
@@ -34,7 +36,9 @@ def run(n: int, rate: float, seconds: float) -> dict[str, Any]:
             results[name] = {"skipped": f"not reachable ({problem})"}
             continue
         instances.ensure_bench_user(admin)
-        results[f"{name} direct"] = _one(admin, count=instances.spread(n), total=total, seconds=seconds)
+        if uncapped:
+            results[f"{name} direct, uncapped"] = _one(admin, count=instances.spread(n), total=total,
+                                                       seconds=seconds)
         caps = instances.capped(admin)
         results[f"{name} direct, capped {sum(caps.values())}"] = _one(admin, count=caps, total=total,
                                                                        seconds=seconds)
