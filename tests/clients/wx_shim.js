@@ -15,12 +15,21 @@ const crypto = require("crypto");
 
 const DEFAULT_CLOUD_HOSTS = [/^vod2\.qcloud\.com$/, /\.myqcloud\.com$/, /\.aliyuncs\.com$/];
 
-/** Where a URL's connection goes: the emulator for mapped cloud hosts, else the URL itself. */
+/**
+ * Where a URL's connection goes: the emulator for mapped cloud hosts, loopback for `*.localhost` names (as
+ * browsers resolve them; Node's resolver does not), else the URL itself.
+ */
 function resolveTarget(url, { emulatorUrl, cloudHosts }) {
   const parsed = new URL(url);
-  const mapped = emulatorUrl && cloudHosts.some((pattern) => pattern.test(parsed.hostname));
-  if (!mapped) return { parsed, connect: parsed, hostHeader: parsed.host };
-  return { parsed, connect: new URL(emulatorUrl), hostHeader: parsed.host };
+  if (emulatorUrl && cloudHosts.some((pattern) => pattern.test(parsed.hostname))) {
+    return { parsed, connect: new URL(emulatorUrl), hostHeader: parsed.host };
+  }
+  if (parsed.hostname.endsWith(".localhost")) {
+    const connect = new URL(parsed.href);
+    connect.hostname = "127.0.0.1";
+    return { parsed, connect, hostHeader: parsed.host };
+  }
+  return { parsed, connect: parsed, hostHeader: parsed.host };
 }
 
 function headerObject(raw) {
