@@ -18,7 +18,7 @@ from upvend.errors import NotFound
 # COS (myqcloud.com) and the VOD UGC upload host.
 CLOUD_UPLOAD_ORIGINS = ("https://*.aliyuncs.com", "https://*.myqcloud.com", "https://vod2.qcloud.com")
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-                 ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
+                 ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".txt": "text/plain; charset=utf-8"}
 
 
 def _origin(raw: str) -> str:
