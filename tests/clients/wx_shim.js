@@ -2,7 +2,8 @@
 // wx.request and wx.uploadFile send HTTP to the local stack, wx.getFileSystemManager reads real files,
 // wx.login yields a code the emulated WeChat accepts. Cloud hostnames the SDKs hard-code
 // (vod2.qcloud.com, *.myqcloud.com, *.aliyuncs.com) are resolved to the emulator, like a DNS entry:
-// the request keeps its Host header and path, only the connection goes to 127.0.0.1.
+// the request keeps its Host header and path, only the connection goes to 127.0.0.1. Any other name
+// fails as on a phone without network, so nothing leaves loopback.
 //
 // Where it differs from the real runtime is listed in miniprogram/README.md ("Tested without WeChat").
 "use strict";
@@ -29,7 +30,10 @@ function resolveTarget(url, { emulatorUrl, cloudHosts }) {
     connect.hostname = "127.0.0.1";
     return { parsed, connect, hostHeader: parsed.host };
   }
-  return { parsed, connect: parsed, hostHeader: parsed.host };
+  if (["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname)) {
+    return { parsed, connect: parsed, hostHeader: parsed.host };
+  }
+  return { parsed, offline: true };  // e.g. vodreport.qcloud.com: nothing leaves loopback
 }
 
 function headerObject(raw) {
@@ -59,7 +63,10 @@ function lowerKeys(header) {
  * Returns { promise, abort }.
  */
 function send(options, routing, { method, url, headers, body, timeout, onWritten }) {
-  const { parsed, connect, hostHeader } = resolveTarget(url, routing);
+  const { parsed, connect, hostHeader, offline } = resolveTarget(url, routing);
+  if (offline) {
+    return { promise: Promise.reject(new Error(`${parsed.host} is not reachable offline`)), abort() {} };
+  }
   const transport = connect.protocol === "https:" ? https : http;
   let request;
   let aborted = false;
@@ -233,6 +240,11 @@ function createWx(options = {}) {
     getFileInfo(opts) {
       fs.stat(opts.filePath, (err, stat) => settle(opts, !err, err
         ? { errMsg: `getFileInfo:fail no such file ${opts.filePath}` } : { size: stat.size, errMsg: "getFileInfo:ok" }));
+    },
+    stat(opts) {
+      fs.stat(opts.path, (err, stat) => settle(opts, !err, err ? { errMsg: `stat:fail no such file ${opts.path}` }
+        : { stats: { size: stat.size, lastModifiedTime: Math.floor(stat.mtimeMs / 1000),
+          isFile: () => stat.isFile(), isDirectory: () => stat.isDirectory() }, errMsg: "stat:ok" }));
     },
     statSync(filePath) {
       const stat = fs.statSync(filePath);
