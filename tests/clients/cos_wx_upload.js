@@ -1,19 +1,19 @@
-// cos-wx-sdk-v5 under a minimal wx stub, getAuthorization -> POST /tencent/cos/sts:
+// cos-wx-sdk-v5 under the wx shim (wx_shim.js), getAuthorization -> POST /tencent/cos/sts:
 // postObject (a form with a request signature in `Signature`) or sliceUploadFile (multipart).
 // argv[2]: {"gateway", "emulator", "user", "size", "name", "method", "outside"?}. Prints one RESULT line.
 'use strict';
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { createWx } = require('./wx_stub');
+const { createWx } = require('./wx_shim');
 const { call, login, waitForRow } = require('./stack_client');
 
 async function main() {
   const config = JSON.parse(process.argv[2]);
   const token = await login(config.gateway, config.user);
   const first = await call(config.gateway, '/tencent/cos/sts', token, {});
-  // The only mapping: the bucket's COS host resolves to the local emulator.
-  global.wx = createWx({ [`${first.bucket}.cos.${first.region}.myqcloud.com`]: config.emulator });
+  // The cloud hostnames the SDK uses (the bucket's COS host) resolve to the local emulator.
+  global.wx = createWx({ emulatorUrl: config.emulator, user: config.user });
   global.window = global;
   global.getCurrentPages = () => [];
   const COS = require('cos-wx-sdk-v5');
@@ -40,8 +40,12 @@ async function main() {
     const row = await waitForRow(config.gateway, token, `${first.bucket}/${key}`);
     console.log('RESULT ' + JSON.stringify({ ok: true, key, etag: data.ETag, statusCode: data.statusCode, row }));
   } catch (error) {
-    console.log('RESULT ' + JSON.stringify({ ok: false, key, statusCode: error.statusCode,
-                                             code: error.error && error.error.Code, refused: global.wx.refused }));
+    // sliceUploadFile first lists unfinished uploads to resume (the runtime has the storage for it) and
+    // wraps that step's failure as { UploadId, err }.
+    const failure = error.err || error;
+    console.log('RESULT ' + JSON.stringify({ ok: false, key, statusCode: failure.statusCode,
+                                             code: failure.error && failure.error.Code,
+                                             refused: global.wx.shim.refused }));
   }
 }
 

@@ -1,4 +1,4 @@
-// vod-wx-sdk-v2 under a minimal wx stub: getSignature -> POST /tencent/vod/signature, the SDK's own
+// vod-wx-sdk-v2 under the wx shim (wx_shim.js): getSignature -> POST /tencent/vod/signature, the SDK's own
 // ApplyUploadUGC / COS (relayed by vod2.qcloud.com with Vod-Forward-Cos) / CommitUploadUGC, then the row.
 // argv[2]: {"gateway", "emulator", "user", "size", "name"}. Prints one JSON line with the outcome.
 'use strict';
@@ -6,13 +6,13 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const crypto = require('crypto');
-const { createWx } = require('./wx_stub');
+const { createWx } = require('./wx_shim');
 const { call, login, waitForRow } = require('./stack_client');
 
 async function main() {
   const config = JSON.parse(process.argv[2]);
-  // The only mapping: the VOD upload host the SDK hard-codes resolves to the local emulator.
-  global.wx = createWx({ 'vod2.qcloud.com': config.emulator });
+  // The VOD upload host the SDK hard-codes (vod2.qcloud.com) resolves to the local emulator.
+  global.wx = createWx({ emulatorUrl: config.emulator, user: config.user });
   // The mini-program runtime's globals the SDK bundle reads at load time.
   global.window = global;
   global.getCurrentPages = () => [];
@@ -37,7 +37,7 @@ async function main() {
     });
   });
   if (!outcome.ok) {
-    console.log('RESULT ' + JSON.stringify({ ok: false, error: outcome.error, refused: global.wx.refused }));
+    console.log('RESULT ' + JSON.stringify({ ok: false, error: outcome.error, refused: global.wx.shim.refused }));
     return;
   }
   const row = await waitForRow(config.gateway, token, outcome.result.fileId);

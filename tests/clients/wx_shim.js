@@ -137,6 +137,7 @@ function createWx(options = {}) {
   const settings = { timeout: options.timeout || 60000 };
   const storage = new Map();
   const log = [];  // every request: { api, method, url, status }
+  const refused = [];  // the error answers (>= 400) with their bodies: SDKs often surface only their own codes
   let chosen = [];
   let user = options.user || "shim";
 
@@ -160,6 +161,7 @@ function createWx(options = {}) {
     const sending = send(settings, routing, { method, url, headers: header, body, timeout: opts.timeout });
     sending.promise.then((answer) => {
       log.push({ api: "request", method, url, status: answer.status });
+      if (answer.status >= 400) refused.push({ statusCode: answer.status, body: answer.body.toString("utf8") });
       let result;
       if (opts.responseType === "arraybuffer") {
         result = answer.body.buffer.slice(answer.body.byteOffset, answer.body.byteOffset + answer.body.length);
@@ -210,6 +212,7 @@ function createWx(options = {}) {
         } });
       sending.promise.then((answer) => {
         log.push({ api: "uploadFile", method: "POST", url: opts.url, status: answer.status });
+        if (answer.status >= 400) refused.push({ statusCode: answer.status, body: answer.body.toString("utf8") });
         settle(opts, true, { data: answer.body.toString("utf8"), statusCode: answer.status, header: answer.header,
           errMsg: "uploadFile:ok" });
       }, (err) => {
@@ -280,6 +283,7 @@ function createWx(options = {}) {
     // Test controls (not part of wx).
     shim: {
       log,
+      refused,
       storage,
       /** The files the next wx.chooseMedia answers with: [{ tempFilePath, size, fileType }]. */
       choose(files) { chosen = files; },
