@@ -45,13 +45,3 @@ def run_node(script: str, config: dict[str, Any], timeout: float = 120) -> dict[
     if done.returncode != 0 or not lines:
         raise AssertionError(f"{script} failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
     return json.loads(lines[-1])
-
-
-def run_node_tests(test_file: Path, env: dict[str, str], timeout: float = 240) -> None:
-    """Run one `node --test` file; fail with its TAP output when any of its tests fails."""
-    node = require_node()
-    result = subprocess.run([node, "--test", "--test-reporter=tap", str(test_file)], cwd=CLIENTS,
-                            env={**os.environ, **env}, capture_output=True, text=True, timeout=timeout)
-    if result.returncode != 0:
-        pytest.fail(f"node --test {test_file.name} failed:\n{result.stdout[-12000:]}\n{result.stderr[-4000:]}",
-                    pytrace=False)

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.clients.node_support import CLIENTS, run_node_tests
+from tests.clients.node_runner import CLIENTS, run_node_tests
 from tests.functional.notices_support import switch  # noqa: F401 (fixture)
 
 TESTS = CLIENTS / "miniprogram"
