@@ -229,6 +229,11 @@ function createWx(options = {}) {
       const stat = fs.statSync(filePath);
       return { size: stat.size, isFile: () => stat.isFile(), isDirectory: () => stat.isDirectory() };
     },
+    stat(opts) {  // cos-wx-sdk-v5 sizes files for sliceUploadFile with it
+      fs.stat(opts.path, (err, stat) => settle(opts, !err, err ? { errMsg: `stat:fail no such file ${opts.path}` }
+        : { stats: { size: stat.size, lastModifiedTime: Math.floor(stat.mtimeMs / 1000),
+          isFile: () => stat.isFile(), isDirectory: () => stat.isDirectory() }, errMsg: "stat:ok" }));
+    },
   };
 
   const wx = {
