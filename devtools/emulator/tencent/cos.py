@@ -1,4 +1,4 @@
-"""Emulated COS: PutObject and multipart uploads (XML request signature), PostObject, GetObject.
+"""Emulated COS: PutObject and multipart uploads (XML request signature), PostObject, signed GetObject.
 
 PostObject takes either form COS is posted in: the policy form (policy + q-* fields) or a request
 signature in the `Signature` field (cos-wx-sdk-v5, Tencent's mini-program direct upload guide).
@@ -31,6 +31,8 @@ from devtools.emulator.objects import InvalidObjectKey
 from devtools.emulator.service import Service
 from devtools.emulator.tencent.cos_errors import CosError, cos_error_response
 from devtools.emulator.tencent.cos_multipart import CosMultipart
+from devtools.emulator.tencent.cos_reads import authorize_read
+from devtools.emulator.tencent.cos_signature import cos_encode
 from devtools.emulator.tencent.cos_signature import parse_cos_authorization, xml_request_signature
 from devtools.emulator.tencent.keys import AccessKey, policy_allows
 from devtools.emulator.tencent.post_policy import PolicyViolation, PostForm, check_post_form
@@ -123,7 +125,8 @@ class CosService(Service):
                 return await self.put_object(request, address)
             if request.method == "POST" and not address.key:
                 return await self.post_object(request, address)
-            if request.method in ("GET", "HEAD") and address.key and not request.url.query:
+            if request.method in ("GET", "HEAD") and address.key and "uploadId" not in request.query_params:
+                authorize_read(self, request, address, query)
                 return self.get_object(request.method, address)
             raise CosError(501, "NotImplemented", f"{request.method} {request.url.path} is not emulated.")
         except CosError as exc:
@@ -200,8 +203,10 @@ class CosService(Service):
     def check_signature(key: AccessKey, auth: dict[str, str], method: str, path: str, query: dict[str, str],
                         headers: dict[str, str]) -> None:
         signed_headers = {name: headers.get(name, "") for name in auth.get("q-header-list", "").split(";") if name}
-        lowered = {name.lower(): value for name, value in query.items()}  # names are signed in lowercase
-        signed_params = {name: lowered.get(name, "") for name in auth.get("q-url-param-list", "").split(";") if name}
+        # q-url-param-list names each parameter as it is signed: encoded, then lowercased.
+        by_name = {cos_encode(name).lower(): (name, value) for name, value in query.items()}
+        signed_params = dict(by_name.get(name, (name, "")) for name in auth.get("q-url-param-list", "").split(";")
+                             if name)
         expected = xml_request_signature(key.secret_key, auth["q-key-time"], method, path, signed_params,
                                          signed_headers)
         if not hmac.compare_digest(expected, auth.get("q-signature", "")):
