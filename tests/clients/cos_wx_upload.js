@@ -1,4 +1,4 @@
-// cos-wx-sdk-v5 under the wx shim (wx_shim.js), getAuthorization -> POST /tencent/cos/sts:
+// cos-wx-sdk-v5 under the wx shim, getAuthorization -> POST /tencent/cos/sts:
 // postObject (a form with a request signature in `Signature`) or sliceUploadFile (multipart).
 // argv[2]: {"gateway", "emulator", "user", "size", "name", "method", "outside"?}. Prints one RESULT line.
 'use strict';
@@ -8,12 +8,20 @@ const path = require('path');
 const { createWx } = require('./wx_shim');
 const { call, login, waitForRow } = require('./stack_client');
 
+/** COS's answer inside the SDK's error (sliceUploadFile nests it as error.error, with the step that failed). */
+function cosRefusal(error) {
+  for (let e = error; e && typeof e === 'object'; e = e.error) {
+    if (e.statusCode && e.error && e.error.Code) return { statusCode: e.statusCode, code: e.error.Code };
+  }
+  return { statusCode: undefined, code: undefined, detail: JSON.stringify(error).slice(0, 500) };
+}
+
 async function main() {
   const config = JSON.parse(process.argv[2]);
   const token = await login(config.gateway, config.user);
   const first = await call(config.gateway, '/tencent/cos/sts', token, {});
-  // The cloud hostnames the SDK uses (the bucket's COS host) resolve to the local emulator.
-  global.wx = createWx({ emulatorUrl: config.emulator, user: config.user });
+  // Every hostname resolves to the local emulator, so nothing leaves loopback.
+  global.wx = createWx({ emulatorUrl: config.emulator, cloudHosts: [/./] });
   global.window = global;
   global.getCurrentPages = () => [];
   const COS = require('cos-wx-sdk-v5');
@@ -40,12 +48,7 @@ async function main() {
     const row = await waitForRow(config.gateway, token, `${first.bucket}/${key}`);
     console.log('RESULT ' + JSON.stringify({ ok: true, key, etag: data.ETag, statusCode: data.statusCode, row }));
   } catch (error) {
-    // sliceUploadFile first lists unfinished uploads to resume (the runtime has the storage for it) and
-    // wraps that step's failure as { UploadId, err }.
-    const failure = error.err || error;
-    console.log('RESULT ' + JSON.stringify({ ok: false, key, statusCode: failure.statusCode,
-                                             code: failure.error && failure.error.Code,
-                                             refused: global.wx.shim.refused }));
+    console.log('RESULT ' + JSON.stringify({ ok: false, key, ...cosRefusal(error) }));
   }
 }
 

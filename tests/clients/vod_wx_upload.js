@@ -1,4 +1,4 @@
-// vod-wx-sdk-v2 under the wx shim (wx_shim.js): getSignature -> POST /tencent/vod/signature, the SDK's own
+// vod-wx-sdk-v2 under the wx shim: getSignature -> POST /tencent/vod/signature, the SDK's own
 // ApplyUploadUGC / COS (relayed by vod2.qcloud.com with Vod-Forward-Cos) / CommitUploadUGC, then the row.
 // argv[2]: {"gateway", "emulator", "user", "size", "name"}. Prints one JSON line with the outcome.
 'use strict';
@@ -9,10 +9,25 @@ const crypto = require('crypto');
 const { createWx } = require('./wx_shim');
 const { call, login, waitForRow } = require('./stack_client');
 
+/** The error answers the stack gives (the SDK reports only its own code): wraps wx.request, not the SDK. */
+function watchRefusals(wx) {
+  const refused = [];
+  const request = wx.request;
+  wx.request = (options) => request({ ...options, success(result) {
+    if (result.statusCode >= 400 && !String(options.url).includes('vodreport.')) {
+      refused.push({ statusCode: result.statusCode, body: String(result.data) });
+    }
+    if (options.success) options.success(result);
+  } });
+  return refused;
+}
+
 async function main() {
   const config = JSON.parse(process.argv[2]);
-  // The VOD upload host the SDK hard-codes (vod2.qcloud.com) resolves to the local emulator.
-  global.wx = createWx({ emulatorUrl: config.emulator, user: config.user });
+  // Every hostname resolves to the local emulator (the SDK's usage reports to vodreport.qcloud.com get its 404,
+  // nothing leaves loopback); the SDK itself sends all its requests to vod2.qcloud.com.
+  global.wx = createWx({ emulatorUrl: config.emulator, cloudHosts: [/./] });
+  const refused = watchRefusals(global.wx);
   // The mini-program runtime's globals the SDK bundle reads at load time.
   global.window = global;
   global.getCurrentPages = () => [];
@@ -37,7 +52,7 @@ async function main() {
     });
   });
   if (!outcome.ok) {
-    console.log('RESULT ' + JSON.stringify({ ok: false, error: outcome.error, refused: global.wx.shim.refused }));
+    console.log('RESULT ' + JSON.stringify({ ok: false, error: outcome.error, refused }));
     return;
   }
   const row = await waitForRow(config.gateway, token, outcome.result.fileId);

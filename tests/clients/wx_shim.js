@@ -244,7 +244,7 @@ function createWx(options = {}) {
       fs.stat(opts.filePath, (err, stat) => settle(opts, !err, err
         ? { errMsg: `getFileInfo:fail no such file ${opts.filePath}` } : { size: stat.size, errMsg: "getFileInfo:ok" }));
     },
-    stat(opts) {
+    stat(opts) {  // cos-wx-sdk-v5 and vod-wx-sdk-v2 size files with it
       fs.stat(opts.path, (err, stat) => settle(opts, !err, err ? { errMsg: `stat:fail no such file ${opts.path}` }
         : { stats: { size: stat.size, lastModifiedTime: Math.floor(stat.mtimeMs / 1000),
           isFile: () => stat.isFile(), isDirectory: () => stat.isDirectory() }, errMsg: "stat:ok" }));
