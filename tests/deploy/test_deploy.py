@@ -102,7 +102,8 @@ def test_installed_scf_deploys_the_app_folder(rendered_build, monkeypatch):
     env = {**os.environ, "UPVEND_TENCENT_REGION": "ap-guangzhou", "UPVEND_ROLE_PREFIX": "upvend",
            "UPVEND_UPLOAD_PREFIX": "media/in", **SECRETS}
     assert deploy(template, "tencent", build / "tencent", env, stdout=io.StringIO()) == 0
-    [call] = calls(bin_dir)
+    version, call = calls(bin_dir)
+    assert version["argv"] == ["--version"]  # a retired Python `scf` of the same name would be refused
     assert call["argv"] == ["deploy"] and call["cwd"] == str(build / "tencent")
     assert call["prefix"] == "media/in"  # a prefix the deployer chose is kept
 
