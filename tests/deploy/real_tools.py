@@ -91,6 +91,11 @@ SAMPLE = {
     "UPVEND_TENCENT_STS_ROLE_ARN": "qcs::cam::uin/100000000001:roleName/upvend-upload",
     "UPVEND_DATABASE_URL": "mysql://upvend:pw@rm-example.mysql.rds.aliyuncs.com:3306/upvend",
     "UPVEND_JWT_SECRET": "a-deploy-test-jwt-secret-of-32-bytes!",
+    "UPVEND_WECHAT_APPID": "wx0123456789abcdef", "UPVEND_WECHAT_SECRET": "0123456789abcdef0123456789abcdef",
+    "UPVEND_ALIYUN_VOD_CALLBACK_KEY": "vod-callback-key-1",
+    "UPVEND_ALIYUN_VOD_CALLBACK_URL": "https://api.example.com/aliyun/vod/callback",
+    "UPVEND_TENCENT_VOD_SECRET_ID": "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
+    "UPVEND_TENCENT_VOD_SECRET_KEY": "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
 }
 
 
