@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, TextIO
 
-from devtools.deploy.targets import DEPLOY_VARIABLES, check_provider, runtime
+from devtools.deploy.targets import DEPLOY_VARIABLES, SECTION_VARIABLES, check_provider, runtime
 from devtools.deploy.variables import check_database_url, classify
 from devtools.template import Template
 
@@ -96,7 +96,7 @@ def describe(plan: Plan, template: Template) -> str:
         lines.append("  defaults when unset: " + ", ".join(f"{n}={v}" for n, v in plan.defaults.items()))
     if plan.missing:
         lines.append("  MISSING: " + ", ".join(plan.missing))
-        known = DEPLOY_VARIABLES[plan.provider]
+        known = {**SECTION_VARIABLES, **DEPLOY_VARIABLES[plan.provider]}
         lines += [f"    {n}: {known[n]}" for n in plan.missing if n in known]
     return "\n".join(lines)
 
@@ -152,18 +152,20 @@ def preview(plan: Plan, env: Mapping[str, str], out: TextIO) -> int:
 
 
 def check_scf_cli(which: Callable[[str], str | None]) -> None:
-    """The `scf` command must be Serverless Cloud Framework: the retired Python SCF CLI (`pip install scf`)
-    installs a command of the same name that knows neither serverless.yml nor function URLs."""
+    """The `scf` command must be Serverless Cloud Framework: the retired Python SCF CLI (`pip install scf`,
+    package `tcfcli`) installs a command of the same name that knows neither serverless.yml nor function URLs."""
     path = which("scf")
+    if path is None:
+        return
     try:
-        done = subprocess.run([path or "scf", "--version"], capture_output=True, text=True, timeout=60)
+        head = Path(path).read_bytes()[:4096].decode("utf-8", "replace")
+        done = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         return
-    text = done.stdout + done.stderr
-    if re.search(r"scf CLI|tcfcli", text, re.IGNORECASE) or (path and "site-packages" in Path(path).resolve().as_posix()):
-        raise DeployError(f"`scf` at {path} is the retired Python SCF CLI ({text.strip()[:60]}): it cannot deploy "
-                          "serverless.yml apps. Uninstall it (`pip uninstall scf`) and install Serverless Cloud "
-                          "Framework: npm i -g serverless-cloud-framework")
+    if "tcfcli" in head or re.search(r"^\[o\] Version: 0\.", done.stdout + done.stderr, re.MULTILINE):
+        raise DeployError(f"`scf` at {path} is the retired Python SCF CLI (pip package scf / tcfcli): it cannot "
+                          "deploy serverless.yml apps. Uninstall it (`pip uninstall scf`) and install Serverless "
+                          "Cloud Framework: npm i -g serverless-cloud-framework")
 
 
 def deploy(template: Template, provider: str, out: Path, environ: Mapping[str, str], *, dry_run: bool = False,

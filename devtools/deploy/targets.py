@@ -44,6 +44,22 @@ DEPLOY_VARIABLES: dict[str, dict[str, str]] = {
     },
 }
 
+# What the variables of the shipped template's `network`, `logs` and `domain` sections name (for the
+# MISSING list of `make deploy`; a template may use other names).
+SECTION_VARIABLES: dict[str, str] = {
+    "UPVEND_ALIYUN_VPC_ID": "VPC of the database (network.aliyun)",
+    "UPVEND_ALIYUN_VSWITCH_ID": "vSwitch in that VPC the functions run in",
+    "UPVEND_ALIYUN_SECURITY_GROUP_ID": "security group the database allows",
+    "UPVEND_TENCENT_VPC_ID": "VPC of the database (network.tencent)",
+    "UPVEND_TENCENT_SUBNET_ID": "subnet in that VPC the functions run in",
+    "UPVEND_ALIYUN_LOG_PROJECT": "SLS project of the function logs (logs.aliyun)",
+    "UPVEND_ALIYUN_LOG_STORE": "SLS logstore of the function logs",
+    "UPVEND_TENCENT_CLS_LOGSET_ID": "CLS logset of the function logs (logs.tencent)",
+    "UPVEND_TENCENT_CLS_TOPIC_ID": "CLS topic of the function logs",
+    "UPVEND_ALIYUN_DOMAIN": "the API's custom domain (domain.aliyun), CNAME to <account-id>.<region>.fc.aliyuncs.com",
+    "UPVEND_ALIYUN_DOMAIN_CERT_ID": "id of the domain's certificate in Aliyun's certificate service",
+}
+
 # Deploy-time variables a trigger filter needs even when the deployer leaves them unset: the value the
 # functions themselves fall back to (upvend.uploads declares the same default), so the trigger's prefix
 # and the keys the functions issue always agree.

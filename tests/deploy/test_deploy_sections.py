@@ -214,3 +214,19 @@ def test_make_deploy_with_a_provider_packages_and_renders_first():
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0
     assert "package render PROVIDER=aliyun" in done.stdout and "devtools.cli deploy --provider aliyun" in done.stdout
+
+
+def test_the_dry_run_names_and_explains_the_missing_network_and_log_variables(tmp_path):
+    import io
+
+    from devtools.deploy.deploy import deploy
+    from tests.deploy.real_tools import rendered
+
+    template, _ = rendered(repo_raw(), "tencent", tmp_path / "tencent", {})
+    out = io.StringIO()
+    assert deploy(template, "tencent", tmp_path / "tencent", {}, dry_run=True, which=lambda _: None, stdout=out) == 0
+    text = out.getvalue()
+    missing = text.split("MISSING: ")[1].splitlines()[0].split(", ")
+    assert {"UPVEND_TENCENT_VPC_ID", "UPVEND_TENCENT_SUBNET_ID", "UPVEND_TENCENT_CLS_TOPIC_ID",
+            "UPVEND_DATABASE_URL"} <= set(missing)
+    assert "UPVEND_TENCENT_VPC_ID: VPC of the database (network.tencent)" in text
