@@ -17,7 +17,7 @@ from devtools.emulator.app import Emulator, create_emulator
 from devtools.emulator.config import EmulatorConfig
 from devtools.gateway.app import create_gateway
 from devtools.gateway.registry import REPO, Registry, ensure_layer_on_path
-from devtools.local_env import apply_defaults, local_defaults
+from devtools.local_env import DEV_ALIYUN_VOD_PLAY_AUTH_KEY, DEV_TENCENT_VOD_PLAY_KEY, apply_defaults, local_defaults
 from devtools.serving import ServerThread, bind
 from devtools.template import load_template
 
@@ -42,7 +42,8 @@ class LocalStack:
     def start(self) -> "LocalStack":
         self.data_dir.mkdir(parents=True, exist_ok=True)
         config = EmulatorConfig(data_dir=self.data_dir / "emulator", gateway_url=self.gateway_url,
-                                public_url=self.emulator_url)
+                                public_url=self.emulator_url, aliyun_vod_play_auth_key=DEV_ALIYUN_VOD_PLAY_AUTH_KEY,
+                                tencent_vod_play_key=DEV_TENCENT_VOD_PLAY_KEY)
         self.settings = apply_defaults(local_defaults(self.emulator_url, self.data_dir, config), self.environ)
         ensure_layer_on_path(self.repo)
         self.emulator = create_emulator(config)

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from devtools.emulator.aliyun.keys import AccessKey, AliyunApiError
+from devtools.emulator.aliyun.oss_reads import authorize_read
 from devtools.emulator.aliyun.oss_errors import OssError
 from devtools.emulator.aliyun.oss_form import PostForm, check_policy, decode_policy, parse_multipart
 from devtools.emulator.aliyun.oss_signature import (hmac_sha1_b64, same, v1_canonical_resource,
@@ -91,7 +92,11 @@ class OssService(Service):
                 return await self._post_object(request, bucket)
             if request.method == "PUT" and key and not request.query_params:
                 return await self._put_object(request, bucket, key)
-            if request.method in ("GET", "HEAD") and key:
+            if request.method in ("GET", "HEAD") and key and "uploadId" not in request.query_params:
+                authorize_read(self.state, request.method, bucket, key,
+                               request.scope.get("raw_path", b"").decode("latin-1") or request.url.path,
+                               dict(request.query_params), {k.lower(): v for k, v in request.headers.items()},
+                               self.emulator.config)
                 return self._get_object(request.method, bucket, key)
             raise OssError("NotImplemented", f"The emulator does not implement {request.method} here.", 501)
         except AliyunApiError as exc:
