@@ -51,10 +51,11 @@ KNOWN_ACTIONS: dict[str, dict[str, str]] = {
 # Session policies passed to AssumeRole narrow this further to one caller's key.
 _OSS_WRITE = ["oss:PutObject", "oss:InitiateMultipartUpload", "oss:UploadPart", "oss:CompleteMultipartUpload",
               "oss:AbortMultipartUpload", "oss:ListParts"]
-# (cos:ListMultipartUploads is bucket-level: on the upload prefix it would grant nothing, on the bucket it
-# would list every user's uploads; it is left out, as in the session policy.)
-_COS_WRITE = ["cos:PutObject", "cos:PostObject", "cos:InitiateMultipartUpload", "cos:ListParts", "cos:UploadPart",
-              "cos:CompleteMultipartUpload", "cos:AbortMultipartUpload"]
+# cos:ListMultipartUploads is a bucket request, but the official SDKs send it with the key as its prefix
+# (sliceUploadFile looks for an upload to resume and fails when it is refused) and Tencent's STS SDK samples
+# grant it on the allowed prefix: it stays, scoped like the rest.
+_COS_WRITE = ["cos:PutObject", "cos:PostObject", "cos:InitiateMultipartUpload", "cos:ListMultipartUploads",
+              "cos:ListParts", "cos:UploadPart", "cos:CompleteMultipartUpload", "cos:AbortMultipartUpload"]
 
 
 def check_permissions(provider: str, actions: list[str]) -> list[str]:

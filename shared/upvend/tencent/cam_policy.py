@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-# No cos:ListMultipartUploads: it is a bucket-level action (it lists every upload in the bucket), so on an
-# object prefix it grants nothing; the SDKs resume a known UploadId with ListParts.
 UPLOAD_ACTIONS = (
     "name/cos:PutObject",
     "name/cos:PostObject",
     "name/cos:InitiateMultipartUpload",
+    "name/cos:ListMultipartUploads",
     "name/cos:ListParts",
     "name/cos:UploadPart",
     "name/cos:CompleteMultipartUpload",
