@@ -7,8 +7,10 @@ in-process on free ports.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import signal
+import sys
 import threading
 from pathlib import Path
 from typing import MutableMapping
@@ -65,6 +67,14 @@ class LocalStack:
         self._servers = []
 
 
+def _in_use(port: int) -> bool:
+    try:
+        bind("127.0.0.1", port).close()
+    except OSError:
+        return True
+    return False
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Run the upvend local stack.")
     parser.add_argument("--gateway-port", type=int, default=int(os.environ.get("UPVEND_GATEWAY_PORT", 8000)))
@@ -72,7 +82,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data-dir", type=Path, default=REPO / ".local")
     args = parser.parse_args(argv)
 
-    stack = LocalStack(args.data_dir, gateway_port=args.gateway_port, emulator_port=args.emulator_port).start()
+    try:
+        stack = LocalStack(args.data_dir, gateway_port=args.gateway_port, emulator_port=args.emulator_port).start()
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        taken = [(name, port, variable) for name, port, variable in (
+            ("gateway", args.gateway_port, "UPVEND_GATEWAY_PORT"), ("emulator", args.emulator_port,
+                                                                   "UPVEND_EMULATOR_PORT")) if _in_use(port)]
+        for name, port, variable in taken or [("gateway or emulator", args.gateway_port, "UPVEND_GATEWAY_PORT")]:
+            print(f"make run: port {port} ({name}) is already in use. Stop what holds it, or move the {name} "
+                  f"with {variable}=<port> make run.", file=sys.stderr)
+        sys.exit(1)
     db_path = stack.database_path()
     print(f"upvend local stack (dev-only settings; never deploy them)\n"
           f"  gateway   {stack.gateway_url}   (routes: {stack.gateway_url}/_upvend/routes)\n"
