@@ -23,7 +23,7 @@ from tests.functional.notices_support import switch  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
 PAGE = "/console/upload?refresh=250"
-SDK_PATHS = ["tencent-vod", "cos-sdk"]
+SDK_PATHS = ["tencent-vod", "cos-sdk", "aliyun-vod", "oss-sts"]
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-// "My media": GET /media a page at a time ("Load more" follows the cursor), with each row's status.
+// "My media": GET /media a page at a time ("Load more" follows the cursor), with each row's status,
+// a thumbnail and, for videos, a player on the row's signed URLs (they expire: pull down to refresh).
 const { context } = require("../../app_context");
 const upvend = require("../../upvend/index");
 
@@ -27,6 +28,8 @@ Component({
           items: (fresh ? [] : this.data.items).concat(page.items.map((item) => ({
             id: item.id, title: item.title || item.objectKey || item.mediaId, kind: item.kind, status: item.status,
             provider: item.provider, createdAt: item.createdAt,
+            // Short-lived signed URLs (ready rows only): the bucket and VOD domains are private.
+            thumbnailUrl: item.thumbnailUrl || "", playUrl: item.playUrl || "",
           }))),
           cursor: page.nextCursor || "",
           loading: false,

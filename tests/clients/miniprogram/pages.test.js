@@ -114,7 +114,32 @@ test("my media: rows with their status, and Load more follows the cursor", async
   assert.equal(page.querySelectorAll(".item").length, 3);
   assert.equal(page.querySelector("#more"), undefined);
   assert.deepEqual(page.querySelectorAll(".status").map((s) => s.dom.textContent), ["ready", "ready", "ready"]);
+  // Each ready image shows its signed thumbnail, which opens; the unsigned object does not.
+  const thumbs = page.data.items.map((item) => item.thumbnailUrl);
+  assert.equal(page.querySelectorAll(".thumb").length, 3);
+  for (const url of thumbs) {
+    assert.match(url, /x-oss-signature=/);
+    const opened = await fetchLoopback(url);
+    assert.equal(opened.status, 200);
+    assert.deepEqual(Buffer.from(await opened.arrayBuffer()), png());
+    assert.equal((await fetchLoopback(url.split("?")[0])).status, 403);
+  }
 });
+
+/** GET a URL of the local stack; its `*.localhost` host is resolved to 127.0.0.1 as a hosts entry would. */
+function fetchLoopback(url) {
+  const target = new URL(url);
+  const host = target.host;
+  target.hostname = "127.0.0.1";
+  return new Promise((resolve, reject) => {
+    require("http").get(target, { headers: { host } }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode,
+        arrayBuffer: async () => Buffer.concat(chunks) }));
+    }).on("error", reject);
+  });
+}
 
 async function waitFor(check, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
