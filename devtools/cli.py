@@ -88,6 +88,14 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         return 2
 
 
+def cmd_upload_types(args: argparse.Namespace) -> int:
+    """The table the servers enforce, with the current UPVEND_ALLOWED_EXTENSIONS / UPVEND_MAX_* settings."""
+    from upvend.uploads import upload_types
+
+    print(json.dumps({"uploadTypes": upload_types()}, indent=2, sort_keys=True))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="upvend", description="upvend developer tools")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -108,6 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
                          help="aliyun or tencent" + ("" if provider_required else " (default: both)"))
         cmd.set_defaults(run=run)
         return cmd
+
+    types = sub.add_parser("upload-types", help="print the upload types table (extension -> Content-Type, class, "
+                                                 "size limit) as JSON, for clients such as a mini-program")
+    types.set_defaults(run=cmd_upload_types)
 
     deploy_command("package", cmd_package, "build the layer and function zips").add_argument(
         "--python", help="target Python X.Y (default: template.yaml `python`)")

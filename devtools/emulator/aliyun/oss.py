@@ -123,7 +123,7 @@ class OssService(Service):
         if not same(hmac_sha1_b64(access.secret, string_to_sign), signature):
             raise OssError("SignatureDoesNotMatch", "The request signature we calculated does not match the "
                                                     "signature you provided.", 403)
-        self._permit(access, bucket, key)
+        self._permit(access, bucket, key, request)
         data = await request.body()
         if "content-md5" in headers:
             if base64.b64encode(hashlib.md5(data).digest()).decode() != headers["content-md5"]:  # noqa: S324
@@ -144,8 +144,11 @@ class OssService(Service):
             raise OssError("RequestTimeTooSkewed", "The difference between the request time and the "
                                                    "current time is too large.", 403)
 
-    def _permit(self, access: AccessKey, bucket: str, key: str) -> None:
-        if not access.allows("oss:PutObject", f"acs:oss:*:*:{bucket}/{key}"):
+    def _permit(self, access: AccessKey, bucket: str, key: str, request: Request) -> None:
+        context = {"acs:SecureTransport": "true" if request.url.scheme == "https" else "false",
+                   "acs:SourceIp": request.client.host if request.client else "",
+                   "acs:UserAgent": request.headers.get("user-agent", "")}
+        if not access.allows("oss:PutObject", f"acs:oss:*:*:{bucket}/{key}", context):
             raise OssError("AccessDenied", "You have no right to access this object because of the "
                                            "session policy of your temporary credentials.", 403)
 
@@ -157,7 +160,7 @@ class OssService(Service):
             raise OssError("InvalidArgument", "The form needs a key field.", 400)
         access, token_in_policy = self._verify_form(form)
         check_policy(decode_policy(form.get("policy") or ""), form, bucket, token_needs_condition=token_in_policy)
-        self._permit(access, bucket, key)
+        self._permit(access, bucket, key, request)
         content_type = form.get("Content-Type") or form.file_type or "application/octet-stream"
         meta = {k[len("x-oss-meta-"):]: v for k, v in form.fields if k.lower().startswith("x-oss-meta-")}
         obj = self.emulator.store.put(bucket, key, form.data, content_type, meta)

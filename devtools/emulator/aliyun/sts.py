@@ -11,7 +11,8 @@ from devtools.emulator.aliyun.keys import AccessKey
 from devtools.emulator.aliyun.ram_policy import PolicyGrammarError, parse_policy
 from devtools.emulator.aliyun.state import AliyunState, RpcError
 
-MAX_POLICY_BYTES = 1024
+# 1 to 2048 characters since STS's 2022-09 change (InvalidParameter.PolicySize above).
+MAX_POLICY_CHARS = 2048
 ROLE_MAX_SESSION_SECONDS = 3600
 
 
@@ -40,7 +41,7 @@ def assume_role(state: AliyunState, params: dict[str, str], caller: AccessKey) -
     text = params.get("Policy") or None
     policy = None
     if text is not None:
-        if len(text.encode()) > MAX_POLICY_BYTES:
+        if len(text) > MAX_POLICY_CHARS:
             raise RpcError("InvalidParameter.PolicySize", "The policy size exceeds the limit.")
         try:
             policy = parse_policy(text)

@@ -123,7 +123,8 @@ class CosService(Service):
         if not hmac.compare_digest(expected, auth.get("q-signature", "")):
             raise CosError(403, "SignatureDoesNotMatch", "The Signature you specified does not match what we "
                                                           "calculated.")
-        self.authorize(key, "name/cos:PutObject", address)
+        self.authorize(key, "name/cos:PutObject", address, {
+            "cos:content-type": headers.get("content-type"), "cos:content-length": headers.get("content-length")})
         data = await request.body()
         md5 = headers.get("content-md5")
         if md5 and base64.b64encode(hashlib.md5(data).digest()).decode() != md5:  # noqa: S324
@@ -154,8 +155,10 @@ class CosService(Service):
             raise CosError(403, "AccessDenied", "Request has expired.")
         return key
 
-    def authorize(self, key: AccessKey, action: str, address: CosAddress) -> None:
-        if not policy_allows(key.policy, action, address.resource()):
+    def authorize(self, key: AccessKey, action: str, address: CosAddress,
+                  context: dict[str, str | None] | None = None) -> None:
+        """Refuse unless the key's CAM policy allows `action` here, with the request's condition keys."""
+        if not policy_allows(key.policy, action, address.resource(), context):
             raise CosError(403, "AccessDenied", f"Access denied: {action} on {address.resource()} is not "
                                                 "allowed for this key.")
 
@@ -171,7 +174,9 @@ class CosService(Service):
         if not form.signature_matches(key.secret_key):
             raise CosError(403, "SignatureDoesNotMatch", "The q-signature does not match the policy.")
         target = CosAddress(address.bucket, address.region, "/" + form.key)
-        self.authorize(key, "name/cos:PostObject", target)
+        self.authorize(key, "name/cos:PostObject", target, {
+            "cos:content-type": request.headers.get("content-type"),
+            "cos:content-length": request.headers.get("content-length")})
         status = form.fields.get("success_action_status", "204")
 
         def answer(obj: Any) -> Response:

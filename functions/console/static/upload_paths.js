@@ -2,17 +2,10 @@
 // Each path asks an upvend function for a credential, sends the file straight to the cloud
 // with upload progress, and answers how to recognise the media row the upload produces.
 
-import { api } from "./common.js";
+import { api, pageConfig } from "./common.js";
 import { cosAuthorization, ossAuthorization } from "./signing.js";
 
 const DEFAULT_UGC_HOST = "https://vod2.qcloud.com";
-const MIME_BY_EXTENSION = {
-  jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", gif: "image/gif", webp: "image/webp",
-  heic: "image/heic", mp4: "video/mp4", mov: "video/quicktime", m4v: "video/x-m4v", webm: "video/webm",
-  flv: "video/x-flv", avi: "video/x-msvideo", mkv: "video/x-matroska", mp3: "audio/mpeg", m4a: "audio/mp4",
-  aac: "audio/aac", wav: "audio/wav",
-};
-
 export class UploadError extends Error {}
 
 export function extensionOf(name) {
@@ -21,8 +14,10 @@ export function extensionOf(name) {
   return dot > 0 ? base.slice(dot + 1).toLowerCase() : "";
 }
 
-export function contentTypeOf(file) {
-  return file.type || MIME_BY_EXTENSION[extensionOf(file.name)] || "application/octet-stream";
+/** The Content-Type the servers store this file with: the upload types table of /console/config.json. */
+export async function contentTypeOf(file) {
+  const { uploadTypes = {} } = await pageConfig();
+  return uploadTypes[extensionOf(file.name)]?.contentType || file.type || "application/octet-stream";
 }
 
 function titleOf(file) {
@@ -95,7 +90,7 @@ async function checked(service, response) {
 /** A PostObject form upload: the policy from an upvend function, then the form straight to the bucket. */
 async function postObject(file, { token, step, progress }, { service, route, provider, urlField }) {
   const policy = await api(route, {
-    method: "POST", token, body: { fileName: file.name, contentType: contentTypeOf(file), size: file.size },
+    method: "POST", token, body: { fileName: file.name, contentType: await contentTypeOf(file), size: file.size },
   });
   step(`Got a PostObject policy for ${policy.key}`);
   await checked(service, await send({
@@ -154,7 +149,7 @@ async function tencentVod(file, { token, step, progress }) {
   const url = vodCosUrl(host, applied);
   const now = Math.floor(Date.now() / 1000);
   const keyTime = `${now - 60};${Math.min(now + 3600, cert.expiredTime || now + 3600)}`;
-  const contentType = contentTypeOf(file);
+  const contentType = await contentTypeOf(file);
   const authorization = await cosAuthorization({
     secretId: cert.secretId, secretKey: cert.secretKey, method: "put", path: applied.video.storagePath,
     headers: { "content-type": contentType, host: new URL(url).host }, keyTime,
@@ -181,7 +176,7 @@ function decodeBase64Json(text) {
 
 /** Aliyun VOD: upload auth from /aliyun/vod/upload-image (or -video), then an OSS PUT signed with it. */
 async function aliyunVod(file, { token, step, progress }) {
-  const contentType = contentTypeOf(file);
+  const contentType = await contentTypeOf(file);
   const image = contentType.startsWith("image/");
   const answer = image
     ? await api("/aliyun/vod/upload-image", {
