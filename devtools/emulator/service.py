@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -34,7 +34,11 @@ def dispatcher(services: list[Service]) -> Starlette:
     async def dispatch(request: Request) -> Response:
         for service in services:
             if service.matches(request):
-                return await service.handle(request)
+                try:
+                    return await service.handle(request)
+                except ClientDisconnect:
+                    # The uploader went away mid-body (a cancelled upload): nothing was stored, nobody to answer.
+                    return Response(status_code=499)
         return JSONResponse({"error": {"code": "not_emulated",
                                        "message": f"Nothing emulated at {request.method} {request.url.path}."}},
                             status_code=404)

@@ -109,7 +109,11 @@ def oss_form_host(bucket: str) -> str:
     override = settings.get("ALIYUN_OSS_HOST")
     if override:
         return override
-    endpoint = oss_endpoint()
+    return bucket_url(oss_endpoint(), bucket)
+
+
+def bucket_url(endpoint: Endpoint, bucket: str) -> str:
+    """A bucket's URL on an OSS endpoint: `<bucket>.<host>`, or path-style for an IP or localhost."""
     if _is_ip_or_localhost(endpoint.netloc):
         return f"{endpoint.url}/{bucket}"
     return f"{endpoint.scheme}://{bucket}.{endpoint.netloc}"

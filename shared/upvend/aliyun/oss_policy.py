@@ -61,6 +61,7 @@ class OssPostPolicy:
     region: str
     expires_in: int
     callback: str | None = None
+    min_bytes: int = 1  # the announced size, when the form must carry exactly that many bytes
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
     @property
@@ -71,7 +72,7 @@ class OssPostPolicy:
         conds: list[Any] = [
             {"bucket": self.bucket},
             ["eq", "$key", self.key],
-            ["content-length-range", 1, self.max_bytes],
+            ["content-length-range", self.min_bytes, self.max_bytes],
             ["eq", "$Content-Type", self.content_type],
             {"success_action_status": SUCCESS_STATUS},
             {"x-oss-signature-version": SIGNATURE_VERSION},

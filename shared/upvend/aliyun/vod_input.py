@@ -6,7 +6,7 @@ import re
 import unicodedata
 from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator, model_validator
 
 from upvend import settings
 
@@ -43,6 +43,8 @@ def _tags(value: Optional[list[str]]) -> Optional[list[str]]:
 
 
 Title = Annotated[StrictStr, Field(min_length=1, max_length=MAX_TITLE)]
+ContentType = Annotated[StrictStr, Field(min_length=3, max_length=128, pattern=r"^[A-Za-z0-9.+-]+/[A-Za-z0-9.+-]+$")]
+FileSize = Optional[Annotated[StrictInt, Field(gt=0)]]
 Tags = Optional[Annotated[list[StrictStr], Field(max_length=MAX_TAGS)]]
 
 
@@ -59,6 +61,13 @@ class _VodBody(BaseModel):
     def _check_tags(cls, value: Optional[list[str]]) -> Optional[list[str]]:
         return _tags(value)
 
+    @model_validator(mode="after")
+    def _form_needs_size_and_type(self):
+        # A PostObject form pins the exact size and Content-Type, so both must be known.
+        if getattr(self, "postObject", False) and (self.fileSize is None or self.contentType is None):
+            raise ValueError("postObject needs fileSize and contentType")
+        return self
+
 
 class VideoUploadBody(_VodBody):
     """`POST /aliyun/vod/upload-video`."""
@@ -68,10 +77,12 @@ class VideoUploadBody(_VodBody):
 
     title: Title
     fileName: Annotated[StrictStr, Field(min_length=3, max_length=255)]
-    fileSize: Optional[Annotated[StrictInt, Field(gt=0)]] = None
+    fileSize: FileSize = None
     description: Optional[Annotated[StrictStr, Field(max_length=MAX_DESCRIPTION)]] = None
     tags: Tags = None
     coverUrl: Optional[Annotated[StrictStr, Field(max_length=1024, pattern=r"^https?://\S+$")]] = None
+    postObject: StrictBool = False  # also answer a signed PostObject form for the upload address
+    contentType: Optional[ContentType] = None
 
     @field_validator("fileName")
     @classmethod
@@ -94,6 +105,9 @@ class ImageUploadBody(_VodBody):
     imageExt: Optional[StrictStr] = None
     title: Optional[Title] = None
     tags: Tags = None
+    postObject: StrictBool = False  # also answer a signed PostObject form for the upload address
+    fileSize: FileSize = None
+    contentType: Optional[ContentType] = None
 
     @field_validator("imageExt")
     @classmethod

@@ -1,0 +1,2 @@
+// upvend sample mini-program: sign in, upload through the configured path, list "my media".
+App({});
