@@ -8,6 +8,7 @@ inside another user's prefix.
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from dataclasses import dataclass
@@ -165,3 +166,20 @@ def owner_from_key(key: str) -> str | None:
         return None
     user = key[len(root):].split("/", 1)
     return unquote(user[0]) if len(user) == 2 and user[0] else None
+
+
+GENERATED_BEGIN, GENERATED_END = "// BEGIN GENERATED\n", "// END GENERATED\n"
+
+
+def upload_types_js() -> str:
+    """The table as the JavaScript block between a client's `// BEGIN GENERATED` and `// END GENERATED` lines."""
+    rows = [f'  "{ext}": {json.dumps(entry, sort_keys=True)},' for ext, entry in sorted(upload_types().items())]
+    return "const UPLOAD_TYPES = {\n" + "\n".join(rows) + "\n};\n"
+
+
+def with_generated_table(source: str) -> str:
+    """`source` with its generated block replaced by the current table; ValueError without the markers."""
+    start, end = source.find(GENERATED_BEGIN), source.find(GENERATED_END)
+    if start < 0 or end < start:
+        raise ValueError("no // BEGIN GENERATED ... // END GENERATED block")
+    return source[:start + len(GENERATED_BEGIN)] + upload_types_js() + source[end:]
