@@ -7,6 +7,7 @@ from starlette.requests import Request
 
 from upvend.auth import issue_token
 from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
+from upvend.logs import mask_in_this_request
 from upvend.wechat import code_to_session
 
 
@@ -23,6 +24,7 @@ class SessionToken(BaseModel):
 
 async def login(request: Request):
     body = await read_json(request, WechatLogin)
+    mask_in_this_request(body.code)  # a login code is a one-time secret; error codes in logs are not
     session = code_to_session(body.code)
     token, ttl = issue_token(session.openid)
     return json_response({"token": token, "expiresIn": ttl})

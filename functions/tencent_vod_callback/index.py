@@ -1,8 +1,10 @@
 """POST /tencent/vod/callback/{token}: Tencent VOD push events (v3.0 JSON) into the media table.
 
-VOD signs nothing in push mode, so the URL carries a secret token (compared in
-constant time; a wrong one answers 404 like any unknown path). Pull mode, which
-is authenticated, applies the same events through the same mapping.
+The URL carries a secret token (compared in constant time; a wrong one answers
+404 like any unknown path). With a SignKey configured, VOD also puts `Sign` =
+md5(SignKey + T) and the expiry time `T` in the message; both are checked
+before anything else in the body is read. Pull mode, which is authenticated,
+applies the same events through the same mapping.
 """
 
 from typing import Literal
@@ -10,10 +12,10 @@ from typing import Literal
 from pydantic import BaseModel
 from starlette.requests import Request
 
-from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
+from upvend.http import ApiRoute, create_app, http_handler, json_response, parse_model, read_json
 from upvend.logs import get_logger
 from upvend.notices.recording import record_notices
-from upvend.notices.tencent_vod import VodEventContent, verify_path_token, vod_notices
+from upvend.notices.tencent_vod import PushSignature, VodEventContent, verify_path_token, verify_push, vod_notices
 
 log = get_logger("upvend.tencent_vod_callback")
 
@@ -25,7 +27,9 @@ class PushAck(BaseModel):
 
 async def vod_callback(request: Request):
     verify_path_token(request.path_params["token"])
-    content = await read_json(request, VodEventContent)
+    signed = await read_json(request, PushSignature)
+    verify_push(signed.Sign, signed.T)
+    content = parse_model(VodEventContent, signed.model_dump())
     notices = vod_notices(content)
     if not notices:
         log.info("event acknowledged, not recorded", extra={"eventType": content.EventType})
@@ -37,5 +41,5 @@ async def vod_callback(request: Request):
 
 # Authenticated by the secret token in the path, not by a session token.
 app = create_app([ApiRoute("POST", "/tencent/vod/callback/{token}", vod_callback, "Tencent VOD push event",
-                           request=VodEventContent, response=PushAck, auth=False, errors=(404, 503))])
+                           request=VodEventContent, response=PushAck, auth=False, errors=(403, 404, 503))])
 main_handler = http_handler(app, function="tencent-vod-callback")

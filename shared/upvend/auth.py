@@ -32,6 +32,7 @@ jwt = _pyjwt_without_cryptography()
 
 from upvend import settings
 from upvend.errors import Unauthorized
+from upvend.user_ids import is_user_id
 
 ISSUER = "upvend"
 ALGORITHM = "HS256"
@@ -40,6 +41,8 @@ _LEEWAY_SECONDS = 30
 
 def issue_token(subject: str, *, now: float | None = None) -> tuple[str, int]:
     """Sign a session token for `subject`; returns (token, lifetime in seconds)."""
+    if not is_user_id(subject):
+        raise ValueError("a session subject must be 1 to 64 letters, digits, '-' or '_'")
     ttl = settings.get("JWT_TTL_SECONDS")
     issued = int(now if now is not None else time.time())
     claims = {"sub": subject, "iat": issued, "exp": issued + ttl, "iss": ISSUER}
@@ -73,7 +76,7 @@ def verify_token(token: str) -> dict[str, Any]:
     except jwt.InvalidTokenError:
         raise Unauthorized("The token is invalid.", code="token_invalid",
                            headers=_challenge("invalid_token", "invalid")) from None
-    if not isinstance(claims.get("sub"), str) or not claims["sub"]:
+    if not is_user_id(claims.get("sub")):
         raise Unauthorized("The token subject is invalid.", code="token_invalid",
                            headers=_challenge("invalid_token", "subject"))
     return claims

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from upvend.errors import BadRequest, UpvendError
-from upvend.logs import function_name_var, request_id_var
+from upvend.logs import function_name_var, request_id_var, request_secrets, reset_request_secrets
 from upvend.json_input import loads_untrusted
 
 
@@ -47,9 +47,11 @@ def bound(request_id: str, function: str) -> Iterator[None]:
     """Bind request id and function name for the log lines of one invocation."""
     rid_token = request_id_var.set(request_id)
     fn_token = function_name_var.set(function)
+    secrets_token = request_secrets()
     try:
         yield
     finally:
+        reset_request_secrets(secrets_token)
         request_id_var.reset(rid_token)
         function_name_var.reset(fn_token)
 

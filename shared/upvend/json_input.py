@@ -5,15 +5,47 @@ from __future__ import annotations
 import json
 from typing import Any
 
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _int64(text: str) -> int:
+    value = int(text)
+    if not INT64_MIN <= value <= INT64_MAX:
+        raise ValueError("JSON integer outside the signed 64-bit range")
+    return value
+
+
+def unencodable_text(value: Any) -> bool:
+    """True if a string anywhere in `value` (keys included) cannot be UTF-8 (a lone surrogate)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return False
+
 
 def loads_untrusted(raw: str | bytes) -> Any:
     """`json.loads` where every way the input can be bad is a ValueError.
 
     Besides syntax errors (and bad UTF-8, both ValueErrors already), deep nesting
     raises RecursionError and integers over Python's digit limit raise a plain
-    ValueError; callers turn the ValueError into their own 4xx.
+    ValueError. Values no database column or text encoding can hold are refused
+    here too: integers outside 64 bits and `\\ud800`-style lone surrogates.
+    Callers turn the ValueError into their own 4xx.
     """
     try:
-        return json.loads(raw)
+        value = json.loads(raw, parse_int=_int64)
     except RecursionError:
         raise ValueError("JSON is nested too deeply") from None
+    if unencodable_text(value):
+        raise ValueError("JSON text holds a lone surrogate, which is not Unicode text")
+    return value

@@ -21,10 +21,15 @@ from upvend import settings
 REDACTED = "***"
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("upvend_request_id", default=None)
 function_name_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("upvend_function", default=None)
+# Secret values that only this request knows (e.g. a WeChat login code), masked wherever they appear.
+# A list shared by the tasks of one invocation (bound by `request_secrets()`), so a value added
+# inside the endpoint is masked in the lines its middleware writes afterwards too.
+_request_secrets: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("upvend_request_secrets",
+                                                                                   default=None)
 
 _SENSITIVE_KEY = re.compile(
     r"(secret|token|signature|password|passwd|authorization|credential|session_?key|access_?key|"
-    r"private|policy|upload_?auth|cookie|js_code|^code$)",
+    r"private|policy|upload_?auth|cookie|js_?code|login_?code|wx_?code)",
     re.IGNORECASE,
 )
 _SENSITIVE_TEXT = [
@@ -34,6 +39,22 @@ _SENSITIVE_TEXT = [
      r"\1" + REDACTED),
 ]
 _STD_ATTRS = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
+
+
+def request_secrets() -> contextvars.Token:
+    """Start an empty set of request secrets (call once per invocation; reset with the token)."""
+    return _request_secrets.set([])
+
+
+def reset_request_secrets(token: contextvars.Token) -> None:
+    _request_secrets.reset(token)
+
+
+def mask_in_this_request(value: str) -> None:
+    """Mask `value` in every log line written for the current invocation (e.g. a login code)."""
+    current = _request_secrets.get()
+    if value and current is not None:
+        current.append(value)
 
 
 def redact(value: Any, _key: str | None = None) -> Any:
@@ -53,7 +74,7 @@ def redact_text(text: str) -> str:
     """Mask bearer tokens, JWTs, `secret=` style pairs and known secret values in text."""
     for pattern, replacement in _SENSITIVE_TEXT:
         text = pattern.sub(replacement, text)
-    for secret in settings.secret_values():
+    for secret in (*settings.secret_values(), *(_request_secrets.get() or ())):
         if secret in text:
             text = text.replace(secret, REDACTED)
     return text

@@ -18,10 +18,11 @@ from pydantic import BaseModel
 
 from upvend.errors import ValidationFailed
 from upvend.media_urls import object_url
-from upvend.storage.media import ListPosition, MediaRecord
+from upvend.storage.media import ListPosition, MediaRecord, iso_utc
 from upvend.json_input import loads_untrusted
 
 PROVIDERS = ("aliyun", "tencent")
+MIN_CURSOR_YEAR, MAX_CURSOR_YEAR = 1970, 9998  # MySQL DATETIME starts at year 1000; no row predates 1970
 
 
 def _b64(text: str) -> str:
@@ -61,8 +62,11 @@ def decode_cursor(token: str) -> ListPosition:
         created_at, provider, media_id = loads_untrusted(_unb64(token))
         if not all(isinstance(v, str) and v for v in (created_at, provider, media_id)):
             raise ValueError("empty part")
-        datetime.fromisoformat(created_at.replace("Z", "+00:00"))
-    except (ValueError, TypeError):
+        when = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
+        # Exactly the UTC form rows carry, in years every database holds (no offsets to overflow).
+        if iso_utc(when) != created_at or not MIN_CURSOR_YEAR <= when.year <= MAX_CURSOR_YEAR:
+            raise ValueError("not a row time")
+    except (ValueError, TypeError, OverflowError):
         raise ValidationFailed("cursor is not a cursor this API issued.", code="invalid_cursor",
                                details=[{"field": "cursor", "message": "invalid cursor"}]) from None
     return ListPosition(created_at, provider, media_id)

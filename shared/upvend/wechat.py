@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from upvend import settings
 from upvend.errors import RateLimited, Unauthorized, UpstreamError, UpstreamUnavailable
 from upvend.outbound import get_json
+from upvend.user_ids import is_user_id
 
 _RATE_LIMITED = {45011}
 _BUSY = {-1}
@@ -42,6 +43,10 @@ def code_to_session(code: str) -> WechatSession:
     openid = answer.get("openid")
     if not isinstance(openid, str) or not openid:
         raise UpstreamError("WeChat answered without an openid.")
+    if not is_user_id(openid):
+        # It becomes the session subject and a folder name: only plain ids can be neither forged nor confused.
+        raise UpstreamError("WeChat answered with an openid that is not 1 to 64 letters, digits, '-' or '_'.",
+                            code="wechat_openid_invalid")
     unionid = answer.get("unionid")
     return WechatSession(openid=openid, unionid=unionid if isinstance(unionid, str) else None)
 

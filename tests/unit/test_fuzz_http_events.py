@@ -43,7 +43,8 @@ jwt_secret = module_env(UPVEND_JWT_SECRET=SECRET)
 
 
 def _auth() -> st.SearchStrategy[str]:
-    return st.one_of(st.text(max_size=60), st.builds(lambda s: f"Bearer {issue_token(s or 'x')[0]}", st.text(max_size=20)),
+    return st.one_of(st.text(max_size=60), st.builds(lambda s: f"Bearer {issue_token(s)[0]}",
+                                                             st.from_regex(r"[A-Za-z0-9_-]{1,20}", fullmatch=True)),
                      st.just("Bearer "), st.builds(lambda t: f"Bearer {t}", st.text(max_size=80)))
 
 

@@ -37,10 +37,8 @@ COS_EVENT = {"Records": [{"cos": {
 
 @pytest.mark.parametrize("reported, key, owner", [
     ("uploads/o-alice/2024/05/ab.jpg", "uploads/o-alice/2024/05/ab.jpg", "o-alice"),
-    ("uploads/a%40b.c/2024/05/ab.jpg", "uploads/a%40b.c/2024/05/ab.jpg", "a@b.c"),
-    ("uploads/a%2540b.c/2024/05/ab.jpg", "uploads/a%40b.c/2024/05/ab.jpg", "a@b.c"),  # URL-encoded by the platform
+    ("uploads/o%2Dalice/2024/05/ab.jpg", "uploads/o-alice/2024/05/ab.jpg", "o-alice"),  # URL-encoded by the platform
     ("uploads%2Fo-alice%2F2024%2F05%2Fab.jpg", "uploads/o-alice/2024/05/ab.jpg", "o-alice"),
-    ("uploads/a%2Fb/2024/05/ab.jpg", "uploads/a%2Fb/2024/05/ab.jpg", "a/b"),
 ])
 def test_upload_key_recovers_the_issued_key(reported, key, owner):
     issued = upload_key(reported)
@@ -48,7 +46,10 @@ def test_upload_key_recovers_the_issued_key(reported, key, owner):
 
 
 @pytest.mark.parametrize("reported", ["elsewhere/o-alice/x.jpg", "uploads/o-alice", "uploads//x.jpg",
-                                      "uploads/o-alice/", "uploadsx/o-alice/a.jpg", ""])
+                                      "uploads/o-alice/", "uploadsx/o-alice/a.jpg", "",
+                                      # Folders only ids with escapes had: never anyone's after one decoding.
+                                      "uploads/a%40b.c/2024/05/ab.jpg", "uploads/o-b%256Fb/2024/05/ab.jpg",
+                                      "uploads/a%2Fb/2024/05/ab.jpg"])
 def test_keys_outside_the_upload_prefix(reported):
     assert upload_key(reported) is None
 

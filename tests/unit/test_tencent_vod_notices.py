@@ -46,7 +46,8 @@ def test_new_file_upload_with_a_task_flow_is_processing():
     assert notices(data)[0].status == "processing"
 
 
-@pytest.mark.parametrize("status, err, expected", [("FINISH", 0, "ready"), ("FINISH", 10, "failed"),
+# The procedure's own ErrCode is deprecated and says nothing: only the tasks decide.
+@pytest.mark.parametrize("status, err, expected", [("FINISH", 0, "ready"), ("FINISH", 10, "ready"),
                                                    ("PROCESSING", 0, "processing")])
 def test_procedure_state_changed(status, err, expected):
     data = {**PROCEDURE, "ProcedureStateChangeEvent": {**PROCEDURE["ProcedureStateChangeEvent"], "Status": status,
@@ -55,6 +56,34 @@ def test_procedure_state_changed(status, err, expected):
     assert (n.media_id, n.status, n.owner) == ("5285890784273533167", expected, None)
     assert n.extra == {"procedureTaskId": "1256768367-Procedure-475b72",
                        "transcodes": {"20": "https://x.vod2.myqcloud.com/v.f20.mp4"}}
+
+
+def _with_tasks(*tasks):
+    inner = {**PROCEDURE["ProcedureStateChangeEvent"], "MediaProcessResultSet": list(tasks)}
+    return {**PROCEDURE, "ProcedureStateChangeEvent": inner}
+
+
+FAILED_TRANSCODE = {"Type": "Transcode", "TranscodeTask": {
+    "Status": "FAIL", "ErrCodeExt": "SourceFileError.ContentMalformed", "ErrCode": 30010, "Message": "bad source",
+    "Input": {"Definition": 30}, "Output": {}}}
+FAILED_BY_CODE = {"Type": "Transcode", "TranscodeTask": {"Status": "SUCCESS", "ErrCodeExt": "InternalError",
+                                                         "Input": {"Definition": 40}}}
+FAILED_COVER = {"Type": "CoverBySnapshot", "CoverBySnapshotTask": {"Status": "FAIL", "ErrCodeExt": "InternalError"}}
+
+
+@pytest.mark.parametrize("tasks, expected", [
+    ([FAILED_TRANSCODE], "failed"),
+    ([FAILED_BY_CODE], "failed"),
+    ([FAILED_COVER], "failed"),
+    ([PROCEDURE["ProcedureStateChangeEvent"]["MediaProcessResultSet"][0], FAILED_TRANSCODE], "ready"),
+    ([], "ready"),
+])
+def test_procedure_success_is_read_from_each_task(tasks, expected):
+    [n] = notices(_with_tasks(*tasks))
+    assert n.status == expected
+    failed = [t for t in tasks if t in (FAILED_TRANSCODE, FAILED_BY_CODE, FAILED_COVER)]
+    assert len(n.extra.get("failedTasks", [])) == len(failed)
+    assert "https://x.vod2.myqcloud.com/v.f20.mp4" not in str(n.extra.get("failedTasks"))
 
 
 def test_file_deleted_whole_and_partial():

@@ -3,14 +3,18 @@
 Each event (v3.0 EventContent) is queued for PullEvents and, while push is on,
 POSTed to the push callback URL `<gateway>/tencent/vod/callback/<token>`; the
 token is the local stack's UPVEND_TENCENT_VOD_CALLBACK_TOKEN, as if set in the
-VOD console. Push bodies carry no signature, as at Tencent.
+VOD console. When UPVEND_TENCENT_VOD_CALLBACK_SIGN_KEY is set (standing in for
+ModifyEventConfig.SignKey), each push also carries `Sign` = md5(SignKey + T) and
+`T`, a Unix time 10 minutes ahead, as VOD adds them; without it pushes are unsigned.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
+import time
 from datetime import datetime, timezone
 from typing import Any
 
@@ -19,6 +23,14 @@ from devtools.emulator.notices.vod_event_queue import VodEventQueue
 from devtools.local_env import DEV_TENCENT_VOD_CALLBACK_TOKEN
 
 CALLBACK_PATH = "/tencent/vod/callback/"
+SIGNATURE_SECONDS = 600  # VOD's default validity of a push signature
+
+
+def signed_push(content: dict[str, Any], sign_key: str, now: float | None = None) -> dict[str, Any]:
+    """The push message with `Sign` = hex(md5(SignKey + T)) and the expiry time `T` added."""
+    expires = int(time.time() if now is None else now) + SIGNATURE_SECONDS
+    sign = hashlib.md5(f"{sign_key}{expires}".encode("utf-8")).hexdigest()  # noqa: S324 (VOD's algorithm)
+    return {**content, "Sign": sign, "T": expires}
 
 
 def _now() -> str:
@@ -46,16 +58,32 @@ def new_file_upload(details: dict[str, Any], size: int, task_id: str) -> dict[st
     }}
 
 
-def procedure_finished(details: dict[str, Any], task_id: str) -> dict[str, Any]:
-    """The ProcedureStateChanged EventContent of a task flow that transcoded the upload."""
+TRANSCODE_DEFINITION = 100010
+
+
+def transcode_url(media_url: str) -> str:
+    """Where the flow's transcode of `media_url` lands (`<name>.f<definition>.mp4`)."""
+    return media_url.rsplit(".", 1)[0] + f".f{TRANSCODE_DEFINITION}.mp4" if media_url else ""
+
+
+def procedure_finished(details: dict[str, Any], task_id: str, *, failed: bool = False) -> dict[str, Any]:
+    """The ProcedureStateChanged EventContent of a task flow that transcoded the upload (or failed to).
+
+    The flow is FINISH either way and its own ErrCode stays 0 (VOD deprecated it); a
+    failure shows only in the task: Status FAIL with an ErrCodeExt from VOD's list of
+    video-processing error codes.
+    """
     media_url = details.get("mediaUrl", "")
-    output = media_url.rsplit(".", 1)[0] + ".f100010.mp4" if media_url else ""
+    task: dict[str, Any] = {"Status": "SUCCESS", "ErrCodeExt": "", "ErrCode": 0, "Message": "SUCCESS",
+                            "Progress": 100, "Input": {"Definition": TRANSCODE_DEFINITION},
+                            "Output": {"Url": transcode_url(media_url), "Definition": TRANSCODE_DEFINITION}}
+    if failed:
+        task.update(Status="FAIL", ErrCodeExt="SourceFileError.ContentMalformed", ErrCode=1, Progress=0,
+                    Message="The media file cannot be decoded.", Output={})
     return {"EventType": "ProcedureStateChanged", "ProcedureStateChangeEvent": {
         "TaskId": task_id, "Status": "FINISH", "ErrCode": 0, "Message": "", "FileId": details["fileId"],
         "FileName": details.get("mediaName", ""), "FileUrl": media_url, "MetaData": {},
-        "MediaProcessResultSet": [{"Type": "Transcode", "TranscodeTask": {
-            "Status": "SUCCESS", "ErrCode": 0, "Message": "SUCCESS", "Input": {"Definition": 100010},
-            "Output": {"Url": output, "Definition": 100010}}}],
+        "MediaProcessResultSet": [{"Type": "Transcode", "TranscodeTask": task}],
         "AiContentReviewResultSet": [], "SessionContext": details.get("sessionContext", ""), "SessionId": "",
     }}
 
@@ -82,7 +110,7 @@ class TencentVodNotices:
             task_id = f"{details.get('vodSubAppId', 0)}-Procedure-{secrets.token_hex(16)}t{secrets.randbelow(9) + 1}"
         contents = [new_file_upload(details, event.obj.size, task_id)]
         if task_id:
-            contents.append(procedure_finished(details, task_id))
+            contents.append(procedure_finished(details, task_id, failed=self.switch.tencent_vod_transcode_fails))
         app = int(details.get("vodSubAppId") or 0)
         self.scheduler.plan([self._publish(app, content) for content in contents])
         return None
@@ -96,7 +124,9 @@ class TencentVodNotices:
                 self.queue.put(app, content)
             if not self.switch.tencent_vod_push:
                 return True, "queued for pull (push off)"
-            answer = self.emulator.deliverer.post(self.callback_url(), json.dumps(content, ensure_ascii=False)
+            sign_key = os.environ.get("UPVEND_TENCENT_VOD_CALLBACK_SIGN_KEY")
+            message = signed_push(content, sign_key) if sign_key else content
+            answer = self.emulator.deliverer.post(self.callback_url(), json.dumps(message, ensure_ascii=False)
                                                   .encode(), {"Content-Type": "application/json"}, timeout=5.0)
             return answer.status == 200, f"queued; push answered {answer.status or 'nothing'}"
 

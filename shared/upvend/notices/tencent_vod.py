@@ -7,13 +7,16 @@ the callback route is protected by a secret path token instead.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import re
+import time
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from upvend import settings
-from upvend.errors import NotFound
+from upvend.errors import Forbidden, NotFound
 from upvend.notices.object_keys import kind_of
 from upvend.storage.notices import MediaNotice
 
@@ -24,8 +27,16 @@ def _token(raw: str) -> str:
     return raw
 
 
+def _sign_key(raw: str) -> str:
+    if raw and not re.fullmatch(r"[A-Za-z0-9]{1,32}", raw):
+        raise ValueError("must be 1 to 32 letters and digits, as ModifyEventConfig.SignKey")
+    return raw
+
+
 settings.declare("TENCENT_VOD_CALLBACK_TOKEN", _token, secret=True,
                  doc="Secret path segment of the VOD push callback URL (/tencent/vod/callback/<token>).")
+settings.declare("TENCENT_VOD_CALLBACK_SIGN_KEY", _sign_key, "", secret=True,
+                 doc="The SignKey set with ModifyEventConfig; when set, push bodies must carry a valid Sign and T.")
 
 PROVIDER = "tencent"
 
@@ -37,8 +48,43 @@ def verify_path_token(token: str) -> None:
         raise NotFound("No such resource.")
 
 
+def push_signature(sign_key: str, expires: int | str) -> str:
+    """hex(md5(SignKey + T)), the `Sign` VOD puts in a push message (ModifyEventConfig.SignKey)."""
+    return hashlib.md5(f"{sign_key}{expires}".encode("utf-8")).hexdigest()  # noqa: S324 (VOD's algorithm)
+
+
+def verify_push_signature(sign: Any, expires: Any, *, sign_key: str, now: float | None = None) -> None:
+    """Raise Forbidden unless `Sign` = md5(SignKey + T) and the expiry time `T` has not passed."""
+    if sign in (None, "") or expires in (None, ""):
+        raise Forbidden("The push message is not signed (Sign / T).", code="signature_missing")
+    text = str(expires) if isinstance(expires, (int, str)) and not isinstance(expires, bool) else ""
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
+        raise Forbidden("T is not a Unix time.", code="signature_invalid")
+    if int(text) < (time.time() if now is None else now):
+        raise Forbidden("The push message's signature has expired (T has passed).", code="signature_expired")
+    if not isinstance(sign, str) or not hmac.compare_digest(push_signature(sign_key, text).encode(),
+                                                            sign.strip().lower().encode("utf-8", "replace")):
+        raise Forbidden("Sign does not match.", code="signature_invalid")
+
+
+def verify_push(sign: Any, expires: Any) -> None:
+    """verify_push_signature with the configured SignKey; nothing to check when none is configured."""
+    sign_key = settings.get("TENCENT_VOD_CALLBACK_SIGN_KEY")
+    if sign_key:
+        verify_push_signature(sign, expires, sign_key=sign_key)
+
+
 class _Lenient(BaseModel):
     model_config = ConfigDict(extra="ignore")
+
+
+class PushSignature(BaseModel):
+    """A push body's `Sign` and `T`, read before the event itself (whose fields are kept as they are)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    Sign: Any = None
+    T: Any = None
 
 
 class VodSourceInfo(_Lenient):
@@ -65,7 +111,7 @@ class VodFileUploadEvent(_Lenient):
 class VodProcedureStateChangeEvent(_Lenient):
     TaskId: str = Field(min_length=1)
     Status: str
-    ErrCode: int = 0
+    ErrCode: int = 0  # deprecated by VOD: success is read from each task (`procedure_outcome`)
     FileId: str = Field(min_length=1)
     FileUrl: str | None = None
     MediaProcessResultSet: list[dict[str, Any]] = Field(default_factory=list)
@@ -86,6 +132,8 @@ class VodEventContent(_Lenient):
 
     EventType: str | None = None
     EventHandle: str | None = None
+    Sign: Any = None  # push messages, when a SignKey is configured: md5(SignKey + T)
+    T: Any = None  # ... and the Unix time after which the signature is void
     FileUploadEvent: VodFileUploadEvent | None = None
     ProcedureStateChangeEvent: VodProcedureStateChangeEvent | None = None
     FileDeleteEvent: VodFileDeleteEvent | None = None
@@ -113,20 +161,58 @@ def _upload(event: VodFileUploadEvent) -> MediaNotice:
     )
 
 
+# MediaProcessResultSet[].Type → the field holding that task's result (SDK: MediaProcessTaskResult).
+_TASK_FIELDS = {"Transcode": "TranscodeTask", "AnimatedGraphics": "AnimatedGraphicTask",
+                "SnapshotByTimeOffset": "SnapshotByTimeOffsetTask", "SampleSnapshot": "SampleSnapshotTask",
+                "ImageSprites": "ImageSpriteTask", "ImageSprite": "ImageSpriteTask",
+                "CoverBySnapshot": "CoverBySnapshotTask", "AdaptiveDynamicStreaming": "AdaptiveDynamicStreamingTask"}
+_PLAYABLE = ("Transcode", "AdaptiveDynamicStreaming")
+
+
+def _task(result: dict[str, Any]) -> dict[str, Any]:
+    task = result.get(_TASK_FIELDS.get(str(result.get("Type")), ""))
+    return task if isinstance(task, dict) else {}
+
+
+def _task_failed(task: dict[str, Any]) -> bool:
+    """FAIL, or a non-empty ErrCodeExt (VOD's current error field; the numeric ErrCode is deprecated)."""
+    return str(task.get("Status") or "").upper() == "FAIL" or bool(task.get("ErrCodeExt"))
+
+
+def procedure_outcome(event: VodProcedureStateChangeEvent) -> tuple[str, list[dict[str, Any]]]:
+    """`processing`, `ready` or `failed`, and the failed tasks, read from each task of the flow.
+
+    A finished flow is ready when no task failed, or when at least one playable output
+    (a transcode or adaptive stream) succeeded despite others failing.
+    """
+    if event.Status.upper() != "FINISH":
+        return "processing", []
+    failed, playable = [], False
+    for result in event.MediaProcessResultSet:
+        task = _task(result)
+        if _task_failed(task):
+            failed.append({"type": str(result.get("Type") or ""), "errCodeExt": str(task.get("ErrCodeExt") or ""),
+                           "message": str(task.get("Message") or "")[:200]})
+        elif result.get("Type") in _PLAYABLE and str(task.get("Status") or "").upper() == "SUCCESS":
+            playable = True
+    return ("ready" if playable or not failed else "failed"), failed
+
+
 def _procedure(event: VodProcedureStateChangeEvent) -> MediaNotice:
-    finished = event.Status.upper() == "FINISH"
-    status = ("ready" if event.ErrCode == 0 else "failed") if finished else "processing"
+    status, failed = procedure_outcome(event)
     outputs: dict[str, Any] = {}
     for result in event.MediaProcessResultSet:
-        task = result.get("TranscodeTask") or {}
-        url = (task.get("Output") or {}).get("Url")
-        if result.get("Type") == "Transcode" and url:
+        task = _task(result)
+        url = (task.get("Output") or {}).get("Url") if isinstance(task.get("Output"), dict) else None
+        if result.get("Type") == "Transcode" and url and not _task_failed(task):
             outputs[str((task.get("Input") or {}).get("Definition", ""))] = url
     extra: dict[str, Any] = {"procedureTaskId": event.TaskId}
     if outputs:
         extra["transcodes"] = outputs
+    if failed:
+        extra["failedTasks"] = failed
     return MediaNotice(
-        dedupe_key=f"tencent-vod:ProcedureStateChanged:{event.TaskId}:{event.Status}:{event.ErrCode}",
+        dedupe_key=f"tencent-vod:ProcedureStateChanged:{event.TaskId}:{event.Status}:{status}",
         event_type="ProcedureStateChanged", provider=PROVIDER, media_id=event.FileId, kind="video",
         status=status, media_url=event.FileUrl, extra=extra,
     )

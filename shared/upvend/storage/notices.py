@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from upvend.errors import ValidationFailed
+from upvend.json_input import INT64_MAX, unencodable_text
 from upvend.storage.columns import MediaFields
 from upvend.storage.database import Database, Transaction
 
@@ -52,6 +53,12 @@ class MediaNotice(MediaFields):
             raise ValueError(f"unknown status {self.status!r}")
         if not 0 < len(self.media_id) <= MAX_MEDIA_ID:
             raise ValidationFailed(f"The media id must be 1 to {MAX_MEDIA_ID} characters.", code="invalid_media_id")
+        if self.size is not None and (isinstance(self.size, bool) or not 0 <= self.size <= INT64_MAX):
+            raise ValidationFailed("The size must be a whole number of bytes a database can hold.",
+                                   code="invalid_size")
+        if unencodable_text([self.media_id, self.owner, self.extra, *(getattr(self, n) for n in MERGED_FIELDS)]):
+            raise ValidationFailed("The notice holds text that is not Unicode (a lone surrogate).",
+                                   code="invalid_text")
         if self.owner is not None and len(self.owner) > MAX_OWNER:
             self.owner = None  # longer than any user id upvend issues: not one of ours
         # Empty strings from payloads mean "not known", never "erase".
