@@ -92,7 +92,7 @@ class OssService(Service):
             if request.method == "PUT" and key and not request.query_params:
                 return await self._put_object(request, bucket, key)
             if request.method in ("GET", "HEAD") and key:
-                return self._get_object(request.method, bucket, key)
+                return self._get_object(request, bucket, key)
             raise OssError("NotImplemented", f"The emulator does not implement {request.method} here.", 501)
         except AliyunApiError as exc:
             return OssError(exc.code, exc.message, 403).response()
@@ -101,16 +101,21 @@ class OssService(Service):
         except InvalidObjectKey:
             return OssError("InvalidObjectName", "The specified object name is not valid.", 400).response()
 
-    def _get_object(self, method: str, bucket: str, key: str) -> Response:
-        answer = object_response(self.emulator.store, bucket, key, method,
+    def _get_object(self, request: Request, bucket: str, key: str) -> Response:
+        # Reads are anonymous here (the buckets act as public-read); a signed read is checked as OSS would.
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        if headers.get("authorization", "").startswith("OSS "):
+            access = self._header_signed(request, headers, bucket, key)
+            self._permit(access, bucket, key, request, action="oss:GetObject")
+        answer = object_response(self.emulator.store, bucket, key, request.method,
                                  {"x-oss-request-id": uuid.uuid4().hex[:24].upper()})
         if answer is None:
             raise OssError("NoSuchKey", "The specified key does not exist.", 404)
         return answer
 
     # -- PutObject -------------------------------------------------------------------
-    async def _put_object(self, request: Request, bucket: str, key: str) -> Response:
-        headers = {k.lower(): v for k, v in request.headers.items()}
+    def _header_signed(self, request: Request, headers: dict[str, str], bucket: str, key: str) -> AccessKey:
+        """The key of a request signed with header signature V1, verified (token, date, signature)."""
         auth = headers.get("authorization", "")
         if not auth.startswith("OSS "):
             raise OssError("AccessDenied", "Only header signature V1 (OSS <key>:<signature>) is emulated; "
@@ -123,6 +128,11 @@ class OssService(Service):
         if not same(hmac_sha1_b64(access.secret, string_to_sign), signature):
             raise OssError("SignatureDoesNotMatch", "The request signature we calculated does not match the "
                                                     "signature you provided.", 403)
+        return access
+
+    async def _put_object(self, request: Request, bucket: str, key: str) -> Response:
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        access = self._header_signed(request, headers, bucket, key)
         self._permit(access, bucket, key, request)
         data = await request.body()
         if "content-md5" in headers:
@@ -144,11 +154,12 @@ class OssService(Service):
             raise OssError("RequestTimeTooSkewed", "The difference between the request time and the "
                                                    "current time is too large.", 403)
 
-    def _permit(self, access: AccessKey, bucket: str, key: str, request: Request) -> None:
+    def _permit(self, access: AccessKey, bucket: str, key: str, request: Request,
+                action: str = "oss:PutObject") -> None:
         context = {"acs:SecureTransport": "true" if request.url.scheme == "https" else "false",
                    "acs:SourceIp": request.client.host if request.client else "",
                    "acs:UserAgent": request.headers.get("user-agent", "")}
-        if not access.allows("oss:PutObject", f"acs:oss:*:*:{bucket}/{key}", context):
+        if not access.allows(action, f"acs:oss:*:*:{bucket}/{key}", context):
             raise OssError("AccessDenied", "You have no right to access this object because of the "
                                            "session policy of your temporary credentials.", 403)
 

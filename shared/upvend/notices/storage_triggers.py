@@ -10,7 +10,7 @@ skipped and logged: temporary keys can store them, but they are not media.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -64,8 +64,17 @@ def _refused(bucket: str, key: str, size: int | None, content_type: str | None) 
     return reason is not None
 
 
-def oss_trigger_notices(event: OssTriggerEvent) -> tuple[list[MediaNotice], int]:
-    """Notices for the created objects under the upload prefix, and how many records were skipped."""
+ContentTypeOf = Callable[[str, str], "str | None"]
+
+
+def oss_trigger_notices(event: OssTriggerEvent,
+                        content_type_of: ContentTypeOf | None = None) -> tuple[list[MediaNotice], int]:
+    """Notices for the created objects under the upload prefix, and how many records were skipped.
+
+    FC's event carries no Content-Type: `content_type_of(bucket, key)` reads the
+    stored one (None when unknown) so objects of another type than their extension's
+    are skipped too.
+    """
     notices, skipped = [], 0
     for record in event.events:
         bucket, obj = record.oss.bucket.name, record.oss.object
@@ -76,11 +85,16 @@ def oss_trigger_notices(event: OssTriggerEvent) -> tuple[list[MediaNotice], int]
         if _refused(bucket, issued.key, obj.size, None):
             skipped += 1
             continue
+        mime = content_type_of(bucket, issued.key) if content_type_of else None
+        if mime and _refused(bucket, issued.key, obj.size, mime):
+            skipped += 1
+            continue
         etag = (obj.etag or "").strip('"').upper() or None
         notices.append(MediaNotice(
             dedupe_key=f"aliyun-oss:{record.eventName}:{bucket}/{issued.key}:{etag or obj.size}",
             event_type=record.eventName, provider="aliyun", media_id=object_media_id(bucket, issued.key),
-            kind=kind_of(None, issued.key), status="ready", owner=issued.owner, size=obj.size, bucket=bucket,
+            kind=kind_of(mime, issued.key), status="ready", owner=issued.owner, size=obj.size, mime_type=mime,
+            bucket=bucket,
             object_key=issued.key, region=record.region, etag=etag,
         ))
     return notices, skipped
