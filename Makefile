@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.stack-installed
 
-.PHONY: run test venv clean package render deploy bench client-deps
+.PHONY: run test venv clean package render deploy bench client-deps explain
 
 # Deploying: `make package`, `make render PROVIDER=aliyun|tencent`, `make deploy PROVIDER=... [DRY_RUN=1]`.
 PROVIDER ?=
@@ -13,17 +14,27 @@ _provider = $(if $(PROVIDER),--provider $(PROVIDER))
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
+# `make run` installs only what the stack needs; tests, benchmarks and deploy tools come on top.
+$(RUN_STAMP): requirements.txt requirements-stack.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-stack.txt -c constraints.txt
 	@# The layer and the dev tools are used from the work tree, not installed.
 	$(PY) -c "import site; open(site.getsitepackages()[0] + '/upvend-dev.pth', 'w').write('$(CURDIR)/shared\n$(CURDIR)\n')"
 	printf '#!/bin/sh\nexec "$(CURDIR)/$(PY)" -m devtools.cli "$$@"\n' > $(VENV)/bin/upvend
 	chmod +x $(VENV)/bin/upvend
+	touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP) requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(PY) -m devtools.stack
+
+# Decode and check a Tencent VOD upload signature: `make explain SIGNATURE=... [JSON=1]`.
+explain: $(RUN_STAMP)
+	@test -n "$(SIGNATURE)" || { echo "make explain needs SIGNATURE=<the signature>"; exit 2; }
+	$(PY) -m devtools.cli explain "$(SIGNATURE)" $(if $(filter 1 true yes,$(JSON)),--json)
 
 test: $(STAMP) client-deps
 	$(PY) -m pytest $(PYTEST_ARGS)

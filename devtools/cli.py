@@ -141,7 +141,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
-    sys.exit(args.run(args))
+    try:
+        code = args.run(args)
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. `upvend explain ... --json | head`: the reader stopped early
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 0
+    sys.exit(code)
 
 
 if __name__ == "__main__":

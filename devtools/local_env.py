@@ -21,6 +21,9 @@ DEV_VOD_CALLBACK_KEY = "DevOnlyVodCallbackKey0000"
 DEV_TENCENT_VOD_CALLBACK_TOKEN = "dev-only-vod-callback-token-0000"
 # Generated per process: nothing outside the local stack can know it.
 DEV_OSS_CALLBACK_KEY = "dev-" + secrets.token_urlsafe(32)
+# URL-signing keys of the emulated VOD distribution domains (Aliyun type A, Tencent Key hotlink protection).
+DEV_ALIYUN_VOD_PLAY_AUTH_KEY = "DevOnlyAliyunPlayKey0000"
+DEV_TENCENT_VOD_PLAY_KEY = "DevOnlyTencentKey000"
 
 
 def local_defaults(emulator_url: str, data_dir: Path, emulator: EmulatorConfig) -> dict[str, str]:
@@ -46,9 +49,10 @@ def local_defaults(emulator_url: str, data_dir: Path, emulator: EmulatorConfig) 
         "UPVEND_TENCENT_VOD_API_ENDPOINT": emulator_url,
         # The console pages upload to and show media from the emulator (another origin than the gateway).
         "UPVEND_CONSOLE_MEDIA_ORIGINS": emulator_url,
-        # The emulated buckets serve their objects back (path-style), as a CDN domain would.
-        "UPVEND_MEDIA_BASE_URLS": ",".join(f"{bucket}={emulator_url}/{bucket}"
-                                           for bucket in (ALIYUN_DEV.oss_bucket, TENCENT_DEV.bucket)),
+        # The emulated buckets are private and the VOD domains sign their URLs: GET /media signs with these.
+        "UPVEND_ALIYUN_VOD_PLAY_AUTH_KEY": emulator.aliyun_vod_play_auth_key,
+        "UPVEND_ALIYUN_VOD_PLAY_AUTH_VALIDITY_SECONDS": str(emulator.aliyun_vod_play_auth_validity),
+        "UPVEND_TENCENT_VOD_PLAY_KEY": emulator.tencent_vod_play_key,
     }
 
 

@@ -22,11 +22,12 @@ def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
 class ServerThread:
     """uvicorn serving `app` on `sock` in a daemon thread."""
 
-    def __init__(self, app: Any, sock: socket.socket, log_level: str = "warning") -> None:
+    def __init__(self, app: Any, sock: socket.socket, log_level: str = "warning", **options: Any) -> None:
+        """`options` go to uvicorn.Config as they are (e.g. ssl_certfile / ssl_keyfile for HTTPS)."""
         self.sock = sock
         self.host, self.port = sock.getsockname()[:2]
         self.server = uvicorn.Server(uvicorn.Config(app, log_level=log_level, lifespan="off",
-                                                    access_log=False, timeout_graceful_shutdown=2))
+                                                    access_log=False, timeout_graceful_shutdown=2, **options))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)
 
     @property

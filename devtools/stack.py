@@ -7,8 +7,10 @@ in-process on free ports.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import signal
+import sys
 import threading
 from pathlib import Path
 from typing import MutableMapping
@@ -17,7 +19,7 @@ from devtools.emulator.app import Emulator, create_emulator
 from devtools.emulator.config import EmulatorConfig
 from devtools.gateway.app import create_gateway
 from devtools.gateway.registry import REPO, Registry, ensure_layer_on_path
-from devtools.local_env import apply_defaults, local_defaults
+from devtools.local_env import DEV_ALIYUN_VOD_PLAY_AUTH_KEY, DEV_TENCENT_VOD_PLAY_KEY, apply_defaults, local_defaults
 from devtools.serving import ServerThread, bind
 from devtools.template import load_template
 
@@ -42,7 +44,8 @@ class LocalStack:
     def start(self) -> "LocalStack":
         self.data_dir.mkdir(parents=True, exist_ok=True)
         config = EmulatorConfig(data_dir=self.data_dir / "emulator", gateway_url=self.gateway_url,
-                                public_url=self.emulator_url)
+                                public_url=self.emulator_url, aliyun_vod_play_auth_key=DEV_ALIYUN_VOD_PLAY_AUTH_KEY,
+                                tencent_vod_play_key=DEV_TENCENT_VOD_PLAY_KEY)
         self.settings = apply_defaults(local_defaults(self.emulator_url, self.data_dir, config), self.environ)
         ensure_layer_on_path(self.repo)
         self.emulator = create_emulator(config)
@@ -64,6 +67,14 @@ class LocalStack:
         self._servers = []
 
 
+def _in_use(port: int) -> bool:
+    try:
+        bind("127.0.0.1", port).close()
+    except OSError:
+        return True
+    return False
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Run the upvend local stack.")
     parser.add_argument("--gateway-port", type=int, default=int(os.environ.get("UPVEND_GATEWAY_PORT", 8000)))
@@ -71,7 +82,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data-dir", type=Path, default=REPO / ".local")
     args = parser.parse_args(argv)
 
-    stack = LocalStack(args.data_dir, gateway_port=args.gateway_port, emulator_port=args.emulator_port).start()
+    try:
+        stack = LocalStack(args.data_dir, gateway_port=args.gateway_port, emulator_port=args.emulator_port).start()
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        taken = [(name, port, variable) for name, port, variable in (
+            ("gateway", args.gateway_port, "UPVEND_GATEWAY_PORT"), ("emulator", args.emulator_port,
+                                                                   "UPVEND_EMULATOR_PORT")) if _in_use(port)]
+        for name, port, variable in taken or [("gateway or emulator", args.gateway_port, "UPVEND_GATEWAY_PORT")]:
+            print(f"make run: port {port} ({name}) is already in use. Stop what holds it, or move the {name} "
+                  f"with {variable}=<port> make run.", file=sys.stderr)
+        sys.exit(1)
     db_path = stack.database_path()
     print(f"upvend local stack (dev-only settings; never deploy them)\n"
           f"  gateway   {stack.gateway_url}   (routes: {stack.gateway_url}/_upvend/routes)\n"

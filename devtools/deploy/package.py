@@ -29,7 +29,7 @@ _SKIP = ("__pycache__",)
 
 
 def _size(count: int) -> str:
-    return f"{count / 1e6:.2f} MB" if count >= 1e5 else f"{count / 1e3:.1f} kB"
+    return f"{count / 2**20:.2f} MiB" if count >= 2**17 else f"{count / 2**10:.1f} KiB"
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,8 @@ class Artifact:
     files: int
 
     def line(self, root: Path) -> str:
-        shown = self.path.relative_to(root) if self.path.is_relative_to(root) else self.path
+        path = self.path.resolve()
+        shown = path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
         return f"{str(shown):44} {_size(self.size):>9} zipped {_size(self.unpacked):>9} unpacked {self.files:5} files"
 
 

@@ -31,6 +31,7 @@ KNOWN_ACTIONS: dict[str, dict[str, str]] = {
         "vod:GetVideoInfo": "*",
         "vod:GetMezzanineInfo": "*",
         "vod:GetImageInfo": "*",
+        "vod:GetPlayInfo": "*",
         # A PostObject form signed with the function's own role key is authorised as that role's PutObject.
         "oss:PutObject": _OSS_UPLOADS,
         "oss:GetObject": _OSS_UPLOADS,

@@ -15,6 +15,10 @@ class EmulatorConfig:
     public_url: str = ""
     # Browser origins the emulated buckets' CORS rule allows; empty = the gateway's (it serves the pages).
     cors_origins: tuple[str, ...] = ()
+    # URL signing of the emulated VOD distribution domains (empty = open, as with signing off in the console).
+    aliyun_vod_play_auth_key: str = ""
+    aliyun_vod_play_auth_validity: int = 1800
+    tencent_vod_play_key: str = ""
 
     @property
     def objects_dir(self) -> Path:

@@ -38,11 +38,12 @@ class ObjectStore:
         return self.root / bucket / "objects" / key
 
     def put(self, bucket: str, key: str, data: bytes, content_type: str = "application/octet-stream",
-            metadata: dict[str, str] | None = None) -> StoredObject:
+            metadata: dict[str, str] | None = None, etag: str | None = None) -> StoredObject:
+        """Store an object; its ETag is the MD5 of `data` unless the upload gives another (multipart)."""
         path = self._path(bucket, key)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-        obj = StoredObject(bucket, key, len(data), hashlib.md5(data).hexdigest().upper(),  # noqa: S324 (ETag)
+        obj = StoredObject(bucket, key, len(data), etag or hashlib.md5(data).hexdigest().upper(),  # noqa: S324
                            content_type, dict(metadata or {}))
         meta = self.root / bucket / "meta" / (key + ".json")
         meta.parent.mkdir(parents=True, exist_ok=True)

@@ -74,6 +74,10 @@ def create_gateway(registry: Registry) -> Starlette:
         if match is None:
             if registry.path_exists(request.url.path):
                 return _error(405, "method_not_allowed", f"{request.method} is not allowed here.")
+            if request.url.path == "/" and request.method in ("GET", "HEAD"):
+                return _error(404, "not_found", "No function serves /. Open the console at /console (upload demo: "
+                                                "/console/upload); the API document is /openapi.json and the "
+                                                "routes are listed at /_upvend/routes.")
             return _error(404, "not_found", f"No function serves {request.method} {request.url.path}.")
         fn = match.function
         incoming = IncomingRequest(

@@ -1,4 +1,7 @@
-"""GET /media and GET /media/{id}: the caller's own media, newest first, with an opaque cursor."""
+"""GET /media and GET /media/{id}: the caller's own media, newest first, with an opaque cursor.
+
+Each ready row carries short-lived signed URLs (`playUrl`, `thumbnailUrl`) made for this answer only.
+"""
 
 from typing import Annotated, Literal
 
@@ -9,6 +12,7 @@ from upvend.auth import authenticate
 from upvend.errors import NotFound, ValidationFailed
 from upvend.http import ApiRoute, create_app, http_handler, json_response, parse_model
 from upvend.media_api import MediaItem, MediaPage, decode_cursor, encode_cursor, parse_public_id, record_json
+from upvend.playback.media_links import links_for
 from upvend.storage.media import STATUSES, ListPosition, MediaRepository
 
 Status = Literal[STATUSES]  # type: ignore[valid-type]
@@ -42,7 +46,7 @@ async def list_media(request: Request):
     page = rows[:query.limit]
     more = len(rows) > query.limit
     cursor = encode_cursor(ListPosition(page[-1].created_at, page[-1].provider, page[-1].media_id)) if more else None
-    return json_response({"items": [record_json(r) for r in page], "nextCursor": cursor})
+    return json_response({"items": [record_json(r, links_for(r).to_json()) for r in page], "nextCursor": cursor})
 
 
 async def get_media(request: Request):
@@ -51,7 +55,7 @@ async def get_media(request: Request):
     record = MediaRepository().get_owned(ids[0], ids[1], owner) if ids else None
     if record is None:
         raise NotFound("No such media.")
-    return json_response(record_json(record))
+    return json_response(record_json(record, links_for(record).to_json()))
 
 
 app = create_app([

@@ -92,6 +92,9 @@ class MediaItem(BaseModel):
     extra: dict[str, Any]
     createdAt: str
     updatedAt: str
+    playUrl: Optional[str] = None
+    thumbnailUrl: Optional[str] = None
+    urlsExpireAt: Optional[str] = None
 
 
 class MediaPage(BaseModel):
@@ -101,8 +104,11 @@ class MediaPage(BaseModel):
     nextCursor: Optional[str] = None
 
 
-def record_json(record: MediaRecord) -> dict[str, Any]:
-    """A media row as clients see it (the owner is always the caller, so it is left out)."""
+def record_json(record: MediaRecord, links: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A media row as clients see it (the owner is always the caller, so it is left out).
+
+    `links` are the row's short-lived signed URLs (`playUrl`, `thumbnailUrl`, `urlsExpireAt`), made per request.
+    """
     return {
         "id": public_id(record.provider, record.media_id),
         "provider": record.provider,
@@ -121,4 +127,5 @@ def record_json(record: MediaRecord) -> dict[str, Any]:
         "extra": record.extra,
         "createdAt": record.created_at,
         "updatedAt": record.updated_at,
+        **(links or {"playUrl": None, "thumbnailUrl": None, "urlsExpireAt": None}),
     }

@@ -21,19 +21,19 @@ def fresh(prefix: str = "con") -> str:
 
 
 def seed(stack, owner: str) -> dict[str, str]:
-    """An Aliyun image still uploading (its file already in the emulated bucket) and a ready Tencent video."""
+    """A ready Aliyun image (its file in the emulated, private bucket) and a Tencent video still uploading."""
     key = f"uploads/{owner}/2026/01/{uuid.uuid4().hex}.png"
     stack.emulator.store.put(ALIYUN_DEV.oss_bucket, key, png_bytes(), "image/png")
-    image, video = uuid.uuid4().hex, uuid.uuid4().hex
+    image, video = f"{ALIYUN_DEV.oss_bucket}/{key}", uuid.uuid4().hex
     repo = MediaRepository()
     repo.create_uploading(MediaRecord(provider="aliyun", media_id=image, kind="image", status="uploading", owner=owner,
-                                      title="beach", media_url=f"{stack.emulator_url}/{ALIYUN_DEV.oss_bucket}/{key}",
+                                      title="beach", bucket=ALIYUN_DEV.oss_bucket, object_key=key,
                                       created_at="2026-01-02T00:00:00.000Z"))
+    repo.apply(MediaNotice(dedupe_key=fresh("k"), event_type="OssCallback", provider="aliyun", media_id=image,
+                           kind="image", status="ready", size=83))
     repo.create_uploading(MediaRecord(provider="tencent", media_id=video, kind="video", status="uploading",
                                       owner=owner, title="clip", size=3 * 1024 * 1024,
                                       created_at="2026-01-01T00:00:00.000Z"))
-    repo.apply(MediaNotice(dedupe_key=fresh("k"), event_type="ProcedureStateChanged", provider="tencent",
-                           media_id=video, kind="video", status="ready"))
     return {"image": image, "video": video}
 
 
@@ -50,15 +50,17 @@ def test_the_table_shows_only_my_rows_and_filters_them(page, stack, page_errors)
     rows = page.query_selector_all("#media-rows tr")
     assert [r.query_selector(".media-id").inner_text() for r in rows] == [ids["image"], ids["video"]]
     first = rows[0].inner_text()
-    assert "beach" in first and "aliyun" in first and "image" in first and "uploading" in first
+    assert "beach" in first and "aliyun" in first and "image" in first and "ready" in first
     assert "2026-01-02 00:00:00 UTC" in first
     second = rows[1]
-    assert second.query_selector(".badge.status-ready").inner_text() == "ready"
+    assert second.query_selector(".badge.status-uploading").inner_text() == "uploading"
     assert "3.0 MB" in second.inner_text() and second.query_selector("a.media-link") is None
+    # The preview and the link are the short-lived signed URLs GET /media made; the bucket itself is private.
     thumb = page.wait_for_selector("#media-rows tr:first-child img.thumb")
     wait_until(page, "img => img.complete && img.naturalWidth > 0", thumb)
+    assert "x-oss-signature=" in thumb.get_attribute("src")
     link = rows[0].query_selector("a.media-link")
-    assert link.get_attribute("href").startswith(stack.emulator_url)
+    assert link.get_attribute("href").startswith(stack.emulator_url) and "x-oss-signature=" in link.get_attribute("href")
     assert link.get_attribute("rel") == "noopener noreferrer"
 
     page.select_option("#filter-provider", "tencent")
@@ -68,6 +70,7 @@ def test_the_table_shows_only_my_rows_and_filters_them(page, stack, page_errors)
     page.select_option("#filter-status", "uploading")
     wait_until(page, "document.querySelectorAll('#media-rows tr').length === 1")
     assert page.get_attribute("#media-rows tr", "data-status") == "uploading"
+    assert page.get_attribute("#media-rows tr", "data-provider") == "tencent"
     page.select_option("#filter-status", "failed")
     page.wait_for_selector("#empty:not([hidden])")
     assert page_errors.messages == []
@@ -78,11 +81,11 @@ def test_a_row_moving_to_ready_is_seen_without_reloading(page, stack, page_error
     ids = seed(stack, f"o-{name}")
     sign_in(page, stack.gateway_url, CONSOLE, name)
     page.wait_for_selector("#media-rows tr >> nth=1")
-    assert row_status(page, ids["image"]) == "uploading"
+    assert row_status(page, ids["video"]) == "uploading"
     page.evaluate("window.notReloaded = true")
-    MediaRepository().apply(MediaNotice(dedupe_key=fresh("k"), event_type="ImageUploadComplete", provider="aliyun",
-                                        media_id=ids["image"], kind="image", status="ready", size=83))
-    page.wait_for_selector(f"#media-rows tr[data-status=ready]:has(.media-id:text-is('{ids['image']}'))",
+    MediaRepository().apply(MediaNotice(dedupe_key=fresh("k"), event_type="ProcedureStateChanged", provider="tencent",
+                                        media_id=ids["video"], kind="video", status="ready"))
+    page.wait_for_selector(f"#media-rows tr[data-status=ready]:has(.media-id:text-is('{ids['video']}'))",
                            timeout=5000)
     assert page.evaluate("window.notReloaded") is True
     assert page_errors.messages == []

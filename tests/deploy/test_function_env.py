@@ -86,6 +86,25 @@ def _as_user(path: str, body: Any = None, method: str = "POST") -> Callable[[Any
     return build
 
 
+def _media_of(provider: str) -> Callable[[Any], dict]:
+    """GET /media for a user owning a ready object-storage row and a ready VOD row of `provider`."""
+    def build(ctx) -> dict:
+        from upvend.storage.media import MediaRepository
+        from upvend.storage.notices import MediaNotice
+
+        bucket = ctx.stack.settings["UPVEND_ALIYUN_OSS_BUCKET" if provider == "aliyun" else
+                                    "UPVEND_TENCENT_COS_BUCKET"]
+        key = f"uploads/o-envcheck/2024/05/{unique('')}.jpg"
+        vod_id = unique("v")
+        for media_id, kind, fields in ((f"{bucket}/{key}", "image", {"bucket": bucket, "object_key": key}),
+                                       (vod_id, "video", {"media_url": f"{ctx.stack.emulator_url}/vod/{vod_id}.mp4"})):
+            MediaRepository().apply(MediaNotice(dedupe_key=unique("envcheck"), event_type="envcheck",
+                                                provider=provider, media_id=media_id, kind=kind, status="ready",
+                                                owner="o-envcheck", **fields))
+        return _as_user("/media", method="GET")(ctx)
+    return build
+
+
 IMAGE = {"fileName": "cat.jpg", "contentType": "image/jpeg", "size": 100}
 JOBS: dict[str, Callable[[Any], dict]] = {
     "auth-wechat": lambda ctx: {"request": post("/auth/wechat", {"code": "test-envcheck"})},
@@ -108,8 +127,8 @@ JOBS: dict[str, Callable[[Any], dict]] = {
     "tencent-cos-trigger": lambda ctx: {"event": cos_event(f"uploads/o-envcheck/2024/05/{unique('')}.mp4")},
     "tencent-vod-pull": lambda ctx: {"event": {"Type": "Timer", "TriggerName": "pull-vod-events",
                                                "Time": "2024-05-01T00:00:00Z", "Message": ""}},
-    "media-query": _as_user("/media", method="GET"),
-    "media-query-scf": _as_user("/media", method="GET"),
+    "media-query": _media_of("aliyun"),
+    "media-query-scf": _media_of("tencent"),
     "console": lambda ctx: {"request": {"method": "GET", "path": "/console"}},
     "console-scf": lambda ctx: {"request": {"method": "GET", "path": "/console"}},
 }

@@ -36,6 +36,10 @@ CALLS = {
     "tencent-cos-sts": {"sts:AssumeRole"},
     "tencent-cos-post-policy": {"sts:AssumeRole"},
     "tencent-vod-pull": {"vod:PullEvents", "vod:ConfirmEvents"},
+    # GET /media signs object URLs with the function's own key (read access to the upload prefix) and asks
+    # Aliyun VOD for signed play and image URLs when no URL-signing key is configured.
+    "media-query": {"oss:GetObject", "vod:GetPlayInfo", "vod:GetImageInfo"},
+    "media-query-scf": {"cos:GetObject"},
 }
 # Placeholders that name the account rather than something a function reads.
 ACCOUNT_VARIABLES = {"UPVEND_ALIYUN_ACCOUNT_ID", "UPVEND_TENCENT_UIN", "UPVEND_TENCENT_APPID", "UPVEND_ROLE_PREFIX"}

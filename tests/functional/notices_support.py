@@ -56,5 +56,13 @@ def wait_for_media(gateway: httpx.Client, token: str, media_id: str, *, status: 
         time.sleep(0.05)
 
 
+SIGNED_URL_FIELDS = ("playUrl", "thumbnailUrl", "urlsExpireAt")
+
+
+def stored(item: dict[str, Any]) -> dict[str, Any]:
+    """A media item without its per-request signed URLs: what two answers about one row agree on."""
+    return {k: v for k, v in item.items() if k not in SIGNED_URL_FIELDS}
+
+
 def deliveries(emulator: httpx.Client) -> dict[str, Any]:
     return emulator.get("/_emulator/notices/deliveries").json()

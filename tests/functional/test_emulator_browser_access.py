@@ -1,4 +1,4 @@
-"""What browsers need from the emulated storage: bucket CORS for the pages' origin, and anonymous GETs."""
+"""What browsers need from the emulated storage: bucket CORS for the pages' origin, and signed GETs (buckets are private)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import pytest
 
 from devtools.emulator.aliyun.config import ALIYUN_DEV
 from devtools.emulator.tencent.account import DEV_ACCOUNT
+from upvend.playback.media_links import links_for
+from upvend.storage.media import MediaRecord
 
 OSS_BUCKET, COS_BUCKET = ALIYUN_DEV.oss_bucket, DEV_ACCOUNT.bucket
 BROWSER_URLS = [f"/{OSS_BUCKET}/uploads/o-x/a.png", f"/{COS_BUCKET}/uploads/o-x/a.png",
@@ -53,25 +55,43 @@ def test_server_to_server_apis_get_no_cors(emulator, stack):
         "access-control-allow-origin") is None
 
 
+def signed_path(bucket: str, key: str) -> str:
+    """The path and query of the URL GET /media would give the owner of this object."""
+    provider = "aliyun" if bucket == OSS_BUCKET else "tencent"
+    record = MediaRecord(provider=provider, media_id=f"{bucket}/{key}", kind="image", status="ready",
+                         bucket=bucket, object_key=key)
+    url = links_for(record).play_url
+    assert url, "the local stack signs object URLs with the function role's key"
+    return "/" + url.split("/", 3)[3]
+
+
 @pytest.mark.parametrize("bucket,request_id", [(OSS_BUCKET, "x-oss-request-id"), (COS_BUCKET, "x-cos-request-id")])
 def test_stored_objects_are_served_back_with_cors_for_the_pages(emulator, stack, bucket, request_id):
     key = f"uploads/o-reader/2026/01/{uuid.uuid4().hex}.png"
     stored = stack.emulator.store.put(bucket, key, b"\x89PNG fake", "image/png")
-    response = emulator.get(f"/{bucket}/{key}", headers={"Origin": stack.gateway_url})
+    response = emulator.get(signed_path(bucket, key), headers={"Origin": stack.gateway_url})
     assert response.status_code == 200
     assert response.content == b"\x89PNG fake"
     assert response.headers["content-type"] == "image/png"
     assert response.headers["etag"] == f'"{stored.etag}"'
     assert request_id in response.headers
     assert response.headers["access-control-allow-origin"] == stack.gateway_url
-    head = emulator.head(f"/{bucket}/{key}")
-    assert head.status_code == 200 and head.content == b"" and head.headers["content-length"] == "9"
-    other = emulator.get(f"/{bucket}/{key}", headers={"Origin": "https://evil.example"})
+    other = emulator.get(signed_path(bucket, key), headers={"Origin": "https://evil.example"})
     assert other.status_code == 200 and "access-control-allow-origin" not in other.headers
 
 
 @pytest.mark.parametrize("bucket", [OSS_BUCKET, COS_BUCKET])
+def test_unsigned_reads_are_refused(emulator, stack, bucket):
+    key = f"uploads/o-reader/2026/01/{uuid.uuid4().hex}.png"
+    stack.emulator.store.put(bucket, key, b"\x89PNG fake", "image/png")
+    for method in ("GET", "HEAD"):
+        response = emulator.request(method, f"/{bucket}/{key}")
+        assert response.status_code == 403
+    assert "<Code>AccessDenied</Code>" in emulator.get(f"/{bucket}/{key}").text
+
+
+@pytest.mark.parametrize("bucket", [OSS_BUCKET, COS_BUCKET])
 def test_a_missing_object_is_no_such_key(emulator, bucket):
-    response = emulator.get(f"/{bucket}/uploads/o-reader/none.png")
+    response = emulator.get(signed_path(bucket, "uploads/o-reader/none.png"))
     assert response.status_code == 404
     assert "<Code>NoSuchKey</Code>" in response.text

@@ -53,6 +53,13 @@ def test_a_path_outside_the_template_is_the_gateways_404(gateway, method, path):
     assert error is not None and error["code"] == "not_found" and path in error["message"]
 
 
+def test_the_root_points_to_the_console_and_the_api_document(gateway):
+    response = gateway.get("/")
+    assert response.status_code == 404
+    message = _gateway_error(response)["message"]
+    assert "/console" in message and "/openapi.json" in message
+
+
 def test_a_template_path_with_an_undeclared_method_is_the_gateways_405(gateway):
     response = gateway.request("DELETE", "/auth/wechat")
     assert response.status_code == 405

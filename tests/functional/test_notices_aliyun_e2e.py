@@ -11,7 +11,7 @@ import oss2
 from tests.conftest import bearer
 from tests.functional.aliyun_support import fresh_name, vod_bucket
 from tests.functional.media_rows import closed_port, repo
-from tests.functional.notices_support import deliveries, my_media, switch, wait_for_media, wait_idle  # noqa: F401 (fixture)
+from tests.functional.notices_support import deliveries, my_media, stored, switch, wait_for_media, wait_idle  # noqa: F401 (fixture)
 
 VIDEO_BYTES = b"\x00\x00\x00\x18ftypmp42 emulated video"
 JPEG_BYTES = b"\xff\xd8\xff\xe0 emulated jpeg"
@@ -41,7 +41,7 @@ def test_vod_video_upload_ends_ready_with_urls_and_cover(gateway, emulator, logi
     assert row["size"] == len(VIDEO_BYTES) and row["mediaUrl"] == file_url
     assert row["coverUrl"].startswith(f"{stack.emulator_url}/outin-upvend-local/snapshot/{video['videoId']}/")
     assert row["extra"]["fileName"] == "trip.mp4" and "stream.LD" in row["extra"]
-    assert gateway.get(f"/media/{row['id']}", headers=bearer(token)).json() == row
+    assert stored(gateway.get(f"/media/{row['id']}", headers=bearer(token)).json()) == stored(row)
     # The row the credential function created is the one the notices completed: one row, four events.
     assert [i["mediaId"] for i in my_media(gateway, token)] == [video["videoId"]]
     wait_idle(emulator)

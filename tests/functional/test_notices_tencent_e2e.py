@@ -10,7 +10,7 @@ import pytest
 from devtools.emulator.tencent.account import DEV_ACCOUNT
 from tests.conftest import bearer
 from tests.functional.media_rows import repo
-from tests.functional.notices_support import deliveries, my_media, switch, wait_for_media, wait_idle  # noqa: F401
+from tests.functional.notices_support import deliveries, my_media, stored, switch, wait_for_media, wait_idle  # noqa: F401
 from tests.functional.tencent_support import arm_fault, cos_client, fresh_user
 
 VIDEO = b"\x00\x00\x00\x18ftypmp42 emulated ugc video"
@@ -125,7 +125,7 @@ def test_events_that_failed_to_apply_are_not_confirmed_and_come_back(gateway, em
     assert redelivered["status"] == "ok" and redelivered["duplicates"] >= 1
     assert upload["fileId"] not in [e["fileId"] for e in
                                     emulator.get("/_emulator/notices/tencent-vod/events").json()["events"]]
-    assert wait_for_media(gateway, token, upload["fileId"], status="ready", timeout=1) == row
+    assert stored(wait_for_media(gateway, token, upload["fileId"], status="ready", timeout=1)) == stored(row)
     assert _events(upload["fileId"]) == ["NewFileUpload"]
 
 
@@ -161,8 +161,8 @@ def test_cos_form_post_is_recorded_by_the_cos_trigger(gateway, emulator, login, 
     media_id = f"{DEV_ACCOUNT.bucket}/{policy['key']}"
     row = wait_for_media(gateway, token, media_id, status="ready")
     assert (row["kind"], row["mimeType"], row["size"], row["objectKey"]) == ("image", "image/png", 8, policy["key"])
-    # The event's URL is the bucket's own domain; the local stack gives the bucket a public base URL, which wins.
-    assert row["mediaUrl"] == f"{stack.emulator_url}/{DEV_ACCOUNT.bucket}/{policy['key']}"
+    # The event's URL is the bucket's own domain (private: the owner opens the signed playUrl instead).
+    assert row["mediaUrl"] == f"http://{DEV_ACCOUNT.bucket}.cos.{DEV_ACCOUNT.region}.myqcloud.com/{policy['key']}"
     wait_idle(emulator)
     assert _events(media_id) == ["cos:ObjectCreated:Post"]
 

@@ -51,3 +51,25 @@ def test_local_stack_process_serves_login(tmp_path):
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=15)
+
+
+def test_a_port_in_use_is_named_with_the_variable_that_moves_it(tmp_path):
+    held = bind()
+    try:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("UPVEND_")}
+        env["UPVEND_GATEWAY_PORT"], env["UPVEND_EMULATOR_PORT"] = str(held.getsockname()[1]), str(free_port())
+        done = subprocess.run([sys.executable, "-m", "devtools.stack", "--data-dir", str(tmp_path)], cwd=REPO,
+                              env=env, capture_output=True, text=True, timeout=60)
+    finally:
+        held.close()
+    assert done.returncode == 1
+    assert f"port {env['UPVEND_GATEWAY_PORT']} (gateway) is already in use" in done.stderr
+    assert "UPVEND_GATEWAY_PORT=<port> make run" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_explain_json_into_a_closed_pipe_ends_quietly():
+    signature = "A" * 400
+    # The reader closes its end before the command writes, as `| head` does once it has its lines.
+    shell = f"{sys.executable} -m devtools.cli explain {signature} --json | (exec <&-; sleep 1)"
+    done = subprocess.run(["bash", "-c", shell], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert "BrokenPipeError" not in done.stderr and "Traceback" not in done.stderr, done.stderr

@@ -9,7 +9,8 @@ import pytest
 from upvend.errors import ValidationFailed
 from upvend.http.body import parse_model
 from upvend.notices.object_keys import kind_of, upload_key
-from upvend.notices.storage_triggers import (CosTriggerEvent, OssTriggerEvent, cos_object_key, cos_trigger_notices,
+from upvend.notices.storage_triggers import (
+    cos_region,CosTriggerEvent, OssTriggerEvent, cos_object_key, cos_trigger_notices,
                                              oss_trigger_notices)
 
 OSS_EVENT = {"events": [{
@@ -109,9 +110,19 @@ def test_cos_event_maps_to_a_ready_object():
     assert skipped == 0
     assert (n.provider, n.media_id, n.bucket, n.object_key, n.owner, n.kind, n.mime_type, n.size, n.region) == (
         "tencent", "testpic-1253970026/uploads/o-alice/2024/05/ff.mp4", "testpic-1253970026",
-        "uploads/o-alice/2024/05/ff.mp4", "o-alice", "video", "video/mp4", 1029, "cd")
+        "uploads/o-alice/2024/05/ff.mp4", "o-alice", "video", "video/mp4", 1029, "ap-chengdu")
     assert n.media_url == "http://testpic-1253970026.cos.ap-chengdu.myqcloud.com/uploads/o-alice/2024/05/ff.mp4"
     assert n.dedupe_key.endswith(":NWMxOWY4MGFfMjViMjU4NjRfMmE3Zl8x")
+
+
+@pytest.mark.parametrize("reported, url, region", [
+    ("cd", "http://testpic-1253970026.cos.ap-chengdu.myqcloud.com/k", "ap-chengdu"),
+    ("gz", "", "ap-guangzhou"),
+    ("ap-shanghai", "", "ap-shanghai"),
+    ("gz", "http://127.0.0.1:9000/testpic-1253970026/k", "ap-guangzhou"),
+])
+def test_cos_rows_carry_the_full_region_name_the_sts_answer_uses(reported, url, region):
+    assert cos_region(reported, url) == region
 
 
 def test_cos_owner_comes_from_the_key_not_the_client_metadata():

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from devtools.emulator.aliyun.keys import AccessKey, AliyunApiError
+from devtools.emulator.aliyun.oss_reads import authorize_read
 from devtools.emulator.aliyun.oss_errors import OssError
 from devtools.emulator.aliyun.oss_form import PostForm, check_policy, decode_policy, parse_multipart
 from devtools.emulator.aliyun.oss_signature import (hmac_sha1_b64, same, v1_canonical_resource,
@@ -91,8 +92,12 @@ class OssService(Service):
                 return await self._post_object(request, bucket)
             if request.method == "PUT" and key and not request.query_params:
                 return await self._put_object(request, bucket, key)
-            if request.method in ("GET", "HEAD") and key:
-                return self._get_object(request, bucket, key)
+            if request.method in ("GET", "HEAD") and key and "uploadId" not in request.query_params:
+                authorize_read(self.state, request.method, bucket, key,
+                               request.scope.get("raw_path", b"").decode("latin-1") or request.url.path,
+                               dict(request.query_params), {k.lower(): v for k, v in request.headers.items()},
+                               self.emulator.config)
+                return self._get_object(request.method, bucket, key)
             raise OssError("NotImplemented", f"The emulator does not implement {request.method} here.", 501)
         except AliyunApiError as exc:
             return OssError(exc.code, exc.message, 403).response()
@@ -101,13 +106,8 @@ class OssService(Service):
         except InvalidObjectKey:
             return OssError("InvalidObjectName", "The specified object name is not valid.", 400).response()
 
-    def _get_object(self, request: Request, bucket: str, key: str) -> Response:
-        # Reads are anonymous here (the buckets act as public-read); a signed read is checked as OSS would.
-        headers = {k.lower(): v for k, v in request.headers.items()}
-        if headers.get("authorization", "").startswith("OSS "):
-            access = self._header_signed(request, headers, bucket, key)
-            self._permit(access, bucket, key, request, action="oss:GetObject")
-        answer = object_response(self.emulator.store, bucket, key, request.method,
+    def _get_object(self, method: str, bucket: str, key: str) -> Response:
+        answer = object_response(self.emulator.store, bucket, key, method,
                                  {"x-oss-request-id": uuid.uuid4().hex[:24].upper()})
         if answer is None:
             raise OssError("NoSuchKey", "The specified key does not exist.", 404)
@@ -154,12 +154,11 @@ class OssService(Service):
             raise OssError("RequestTimeTooSkewed", "The difference between the request time and the "
                                                    "current time is too large.", 403)
 
-    def _permit(self, access: AccessKey, bucket: str, key: str, request: Request,
-                action: str = "oss:PutObject") -> None:
+    def _permit(self, access: AccessKey, bucket: str, key: str, request: Request) -> None:
         context = {"acs:SecureTransport": "true" if request.url.scheme == "https" else "false",
                    "acs:SourceIp": request.client.host if request.client else "",
                    "acs:UserAgent": request.headers.get("user-agent", "")}
-        if not access.allows(action, f"acs:oss:*:*:{bucket}/{key}", context):
+        if not access.allows("oss:PutObject", f"acs:oss:*:*:{bucket}/{key}", context):
             raise OssError("AccessDenied", "You have no right to access this object because of the "
                                            "session policy of your temporary credentials.", 403)
 

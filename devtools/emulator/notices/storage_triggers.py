@@ -30,7 +30,8 @@ from devtools.template import StorageTrigger, Template, load_template
 COS_REGION_CODES = {"ap-guangzhou": "gz", "ap-shanghai": "sh", "ap-beijing": "bj", "ap-chengdu": "cd",
                     "ap-chongqing": "cq", "ap-nanjing": "nj", "ap-hongkong": "hk"}
 _OSS_EVENTS = {"PutObject": "ObjectCreated:PutObject", "PostObject": "ObjectCreated:PostObject"}
-_COS_EVENTS = {"PutObject": "cos:ObjectCreated:Put", "PostObject": "cos:ObjectCreated:Post"}
+_COS_EVENTS = {"PutObject": "cos:ObjectCreated:Put", "PostObject": "cos:ObjectCreated:Post",
+               "CompleteMultipartUpload": "cos:ObjectCreated:CompleteMultipartUpload"}
 
 
 def expand(text: str) -> str:

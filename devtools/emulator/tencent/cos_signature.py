@@ -24,7 +24,8 @@ def cos_encode(text: str) -> str:
 
 
 def _pairs(items: dict[str, str]) -> tuple[str, str]:
-    encoded = sorted((cos_encode(k.lower()), cos_encode(v)) for k, v in items.items())
+    # COS "Request signature": a key is URL-encoded and then lowercased (so `%2F` is signed as `%2f`).
+    encoded = sorted((cos_encode(k).lower(), cos_encode(v)) for k, v in items.items())
     return "&".join(f"{k}={v}" for k, v in encoded), ";".join(k for k, _ in encoded)
 
 

@@ -1,4 +1,7 @@
-"""A COS PostObject form checked against its policy: expiry, conditions, size, extra fields."""
+"""A COS PostObject form checked against its policy: expiry, conditions, size, extra fields.
+
+A form with a `Signature` field and no policy carries a request signature instead (checked by cos.py).
+"""
 
 from __future__ import annotations
 
@@ -31,6 +34,7 @@ class PostForm:
     key: str
     policy_text: bytes
     meta: dict[str, str] = field(default_factory=dict)
+    request_signature: str | None = None  # the `Signature` field (a request signature), when there is no policy
 
     def signature_matches(self, secret_key: str) -> bool:
         expected = post_policy_signature(secret_key, self.fields.get("q-key-time", ""), self.policy_text)
@@ -47,17 +51,21 @@ def check_post_form(content_type: str, body: bytes, bucket: str, now: float | No
         raise PolicyViolation("The file must be the last form field.", 400, "InvalidArgument")
     fields = {p.name: p.text for p in parts[:-1]}
     file = parts[-1]
+    key = fields.get("key", "").replace("${filename}", file.filename or "")
+    meta = {k.lower(): v for k, v in fields.items() if k.lower().startswith("x-cos-meta-")}
+    if "policy" not in fields and fields.get("Signature"):
+        if not key:
+            raise PolicyViolation("The key field is required.", 400, "InvalidArgument")
+        return PostForm(fields, file.value, key, b"", meta, request_signature=fields["Signature"])
     try:
         policy_text = base64.b64decode(fields.get("policy", ""), validate=True)
         policy = json.loads(policy_text)
     except (binascii.Error, ValueError):
         raise PolicyViolation("The policy field is not Base64 of a JSON document.", 400,
                               "InvalidPolicyDocument") from None
-    key = fields.get("key", "").replace("${filename}", file.filename or "")
     if not key:
         raise PolicyViolation("The key field is required.", 400, "InvalidArgument")
-    form = PostForm(fields, file.value, key, policy_text,
-                    {k.lower(): v for k, v in fields.items() if k.lower().startswith("x-cos-meta-")})
+    form = PostForm(fields, file.value, key, policy_text, meta)
     _check_policy(policy, form, bucket, datetime.now(timezone.utc).timestamp() if now is None else now)
     return form
 

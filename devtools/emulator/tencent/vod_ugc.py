@@ -29,10 +29,17 @@ from devtools.emulator.tencent.ugc_signature import UgcSignatureError, verify_ug
 
 UGC_PATH = "/v3/index.php"
 TEMP_CERT_SECONDS = 3600
-_UPLOAD_ACTIONS = ["name/cos:PutObject", "name/cos:InitiateMultipartUpload", "name/cos:UploadPart",
-                   "name/cos:CompleteMultipartUpload", "name/cos:ListParts", "name/cos:AbortMultipartUpload"]
+# What the SDKs do with it: PutObject, PostObject (cos-wx-sdk-v5 below its slice size) or sliceUploadFile,
+# which first lists the key's unfinished uploads to resume one.
+_UPLOAD_ACTIONS = ["name/cos:PutObject", "name/cos:PostObject", "name/cos:InitiateMultipartUpload",
+                   "name/cos:ListMultipartUploads", "name/cos:UploadPart", "name/cos:CompleteMultipartUpload",
+                   "name/cos:ListParts", "name/cos:AbortMultipartUpload"]
 _MEDIA_TYPE_RE = re.compile(r"^[A-Za-z0-9]{1,10}$")
 _REGION_CODES = {"ap-chongqing": "cq", "ap-guangzhou": "gz", "ap-shanghai": "sh", "ap-beijing": "bj"}
+
+
+def _digest(signature: str) -> str:
+    return hashlib.sha256(signature.strip().encode()).hexdigest()
 
 
 class UgcError(Exception):
@@ -53,6 +60,7 @@ class UgcSession:
     media_type: str
     apply_data: dict[str, Any] = field(default_factory=dict)
     committed: dict[str, Any] | None = None
+    apply_digest: str = ""  # the signature that applied for this session (vod-wx-sdk-v2 commits with it too)
 
 
 class VodUgcService(Service):
@@ -79,34 +87,41 @@ class VodUgcService(Service):
                 raise UgcError(10001, "the request body is not JSON") from None
             if not isinstance(body, dict):
                 raise UgcError(10001, "the request body must be a JSON object")
-            grant = self.use_signature(str(body.get("signature") or ""))
+            signature = str(body.get("signature") or "")
+            with self._lock:
+                session = self._sessions.get(str(body.get("vodSessionKey") or "")) if action == "CommitUploadUGC" \
+                    else None
+            grant = self.use_signature(signature, session.apply_digest if session else "")
             if action == "PrepareUploadUGC":
                 data = {"appId": self.state.account.vod_sub_app_id, "cosRegionList": [
                     {"domain": f"cos.{self.state.account.vod_storage_region}.myqcloud.com",
                      "region": self.state.account.vod_storage_region}]}
             elif action == "ApplyUploadUGC":
-                data = self.apply(body, grant)
+                data = self.apply(body, grant, _digest(signature))
             else:
                 data = self.commit(body, grant)
         except UgcError as exc:
             return JSONResponse({"code": exc.code, "message": exc.message})
         return JSONResponse({"code": 0, "message": "成功", "data": data})
 
-    def use_signature(self, signature: str) -> dict[str, str]:
-        """Verify the signature and, when oneTimeValid=1, spend it."""
+    def use_signature(self, signature: str, session_digest: str = "") -> dict[str, str]:
+        """Verify the signature and, when oneTimeValid=1, spend it.
+
+        A one-time signature is spent by the upload it applied for: committing that same session with it
+        again is accepted (vod-wx-sdk-v2 commits with its apply signature), any other second use is not."""
         try:
             grant = verify_ugc_signature(signature, self.state.keys, self.state.account.vod_sub_app_id)
         except UgcSignatureError as exc:
             raise UgcError(exc.code, f"signature invalid: {exc}") from None
-        if grant.get("oneTimeValid") == "1":
-            digest = hashlib.sha256(signature.strip().encode()).hexdigest()
+        if grant.get("oneTimeValid") == "1" and _digest(signature) != session_digest:
+            digest = _digest(signature)
             with self._lock:
                 if digest in self._used:
                     raise UgcError(10008, "signature invalid: this one-time signature was already used")
                 self._used.add(digest)
         return grant
 
-    def apply(self, body: dict[str, Any], grant: dict[str, str]) -> dict[str, Any]:
+    def apply(self, body: dict[str, Any], grant: dict[str, str], digest: str = "") -> dict[str, Any]:
         session_key = body.get("vodSessionKey")
         if session_key:
             session = self._session(str(session_key), grant)
@@ -142,7 +157,7 @@ class VodUgcService(Service):
         if cover_path:
             data["cover"] = {"storageSignature": secrets.token_urlsafe(24), "storagePath": cover_path}
         session = UgcSession(file_id, video_path, cover_path, grant, str(body.get("videoName") or "来自小程序"),
-                             media_type, data)
+                             media_type, data, apply_digest=digest)
         with self._lock:
             self._sessions[session_key] = session
         return data

@@ -27,9 +27,17 @@ function query(extra = {}) {
   return { provider: filters.provider.value, status: filters.status.value, limit: PAGE_SIZE, ...extra };
 }
 
+// GET /media signs playUrl / thumbnailUrl per answer (short-lived); the rest of a row is what it stores.
+const SIGNED = ["playUrl", "thumbnailUrl", "urlsExpireAt"];
+const stored = (item) => Object.fromEntries(Object.entries(item).filter(([name]) => !SIGNED.includes(name)));
+
+function latest(id) {
+  return [...head, ...older].find((item) => item.id === id);
+}
+
 function thumbnail(item) {
   const cell = element("td", { class: "thumb-cell", "data-label": "Preview" });
-  const src = safeUrl(item.coverUrl) || (item.kind === "image" ? safeUrl(item.mediaUrl) : null);
+  const src = safeUrl(item.thumbnailUrl);
   if (src) {
     const img = element("img", { class: "thumb", src, alt: item.title || "thumbnail", loading: "lazy",
       referrerpolicy: "no-referrer" });
@@ -56,9 +64,10 @@ function row(item) {
   tr.append(element("td", { "data-label": "Size", class: "num" }, formatBytes(item.size)));
   tr.append(element("td", { "data-label": "Created", title: item.createdAt }, formatTime(item.createdAt)));
   const link = element("td", { "data-label": "Media" });
-  const href = safeUrl(item.mediaUrl);
+  const href = safeUrl(item.playUrl);
   if (href) {
     link.append(element("a", { href, target: "_blank", rel: "noopener noreferrer", class: "media-link" }, "Open"));
+    if (item.kind === "video" || item.kind === "audio") link.append(playButton(item.id));
   } else {
     link.textContent = "—";
   }
@@ -66,10 +75,26 @@ function row(item) {
   return tr;
 }
 
+// Plays in the row with the newest signed URL (the one rendered earlier may have expired since).
+function playButton(id) {
+  const button = element("button", { type: "button", class: "play" }, "Play");
+  button.addEventListener("click", () => {
+    const src = safeUrl(latest(id)?.playUrl);
+    if (!src) return;
+    const player = element("video", { class: "player", controls: "", preload: "auto", src, "data-id": id });
+    player.addEventListener("error", () => {
+      player.replaceWith(element("span", { class: "play-error" }, "Could not play it (the link may have expired)."));
+    });
+    button.replaceWith(player);
+    player.play().catch(() => {});
+  });
+  return button;
+}
+
 function render() {
   const seen = new Set();
   const items = [...head, ...older].filter((item) => !seen.has(item.id) && seen.add(item.id));
-  const fingerprint = JSON.stringify(items);
+  const fingerprint = JSON.stringify(items.map(stored));
   if (fingerprint !== shown) {
     shown = fingerprint;
     body.replaceChildren(...items.map(row));
@@ -91,7 +116,7 @@ async function refresh() {
     if (!older.length) cursor = page.nextCursor;
     say(failure, "");
     render();
-    status.textContent = `Updated ${new Date().toLocaleTimeString()} · refreshing every ${refreshMs / 1000} s`;
+    status.textContent = `Updated ${formatTime(new Date().toISOString())} · refreshing every ${refreshMs / 1000} s`;
   } catch (err) {
     if (mine !== generation) return;
     if (err.status === 401) {

@@ -10,6 +10,7 @@ skipped and logged: temporary keys can store them, but they are not media.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -138,6 +139,24 @@ def _meta(meta: dict[str, Any], name: str) -> str | None:
     return str(value) if value not in (None, "") else None
 
 
+# COS trigger events may name the region by its short code; rows keep the name the COS API and the STS
+# answer use (ap-guangzhou), taken from the object URL's host when it has one.
+COS_SHORT_REGIONS = {"bj": "ap-beijing", "sh": "ap-shanghai", "gz": "ap-guangzhou", "cd": "ap-chengdu",
+                     "cq": "ap-chongqing", "nj": "ap-nanjing", "hk": "ap-hongkong", "sgp": "ap-singapore",
+                     "tpe": "ap-taipei", "bkk": "ap-bangkok", "jkt": "ap-jakarta", "tyo": "ap-tokyo",
+                     "seo": "ap-seoul", "ger": "eu-frankfurt", "sao": "sa-saopaulo", "usw": "na-siliconvalley",
+                     "use": "na-ashburn"}
+_COS_HOST_REGION = re.compile(r"^https?://[^/]+\.cos\.([a-z0-9-]+)\.myqcloud\.com(?::\d+)?/")
+
+
+def cos_region(reported: str, url: str | None) -> str:
+    """The full region name (`ap-guangzhou`) of a COS event's bucket."""
+    from_url = _COS_HOST_REGION.match(url or "")
+    if from_url:
+        return from_url[1]
+    return COS_SHORT_REGIONS.get(reported, reported)
+
+
 def cos_object_key(reported: str, appid: str, bucket: str) -> str:
     """The object key without the `/<appid>/<bucket>/` the event puts in front of it."""
     prefix = f"/{appid}/{bucket}/"
@@ -167,6 +186,6 @@ def cos_trigger_notices(event: CosTriggerEvent) -> tuple[list[MediaNotice], int]
             dedupe_key=f"tencent-cos:{record.event.eventName}:{bucket}/{issued.key}:{version}",
             event_type=record.event.eventName, provider="tencent", media_id=object_media_id(bucket, issued.key),
             kind=kind_of(mime, issued.key), status="ready", owner=issued.owner, size=obj.size, mime_type=mime,
-            media_url=obj.url, bucket=bucket, object_key=issued.key, region=cb.region, etag=etag,
+            media_url=obj.url, bucket=bucket, object_key=issued.key, region=cos_region(cb.region, obj.url), etag=etag,
         ))
     return notices, skipped
