@@ -52,6 +52,8 @@ UPLOAD_TYPES = {
     "mp3": ("audio", "audio/mpeg"), "m4a": ("audio", "audio/mp4"), "aac": ("audio", "audio/aac"),
     "wav": ("audio", "audio/wav"),
 }
+# What OSS and COS store when an upload names no Content-Type.
+UNTYPED = ("application/octet-stream", "binary/octet-stream")
 _LIMITS = {"image": "MAX_IMAGE_BYTES", "video": "MAX_VIDEO_BYTES", "audio": "MAX_AUDIO_BYTES"}
 
 
@@ -128,7 +130,8 @@ def refused_object(key: str, size: int | None, content_type: str | None) -> str 
     """Why a stored object breaks the upload rules (`extension`, `size`, `content_type`), or None.
 
     For objects that arrived without a server-made form (temporary keys): what the
-    event does not report (size, type) is not judged.
+    event does not report (size, type) is not judged, and neither is the type the
+    clouds store when a request names none (it never renders as a page).
     """
     allowed = allowed_type(extension_of(key))
     if allowed is None:
@@ -136,7 +139,7 @@ def refused_object(key: str, size: int | None, content_type: str | None) -> str 
     content_class, derived = allowed
     if size is not None and not 0 < size <= class_limit(content_class):
         return "size"
-    if content_type and _media_type(content_type) != derived:
+    if content_type and _media_type(content_type) not in (derived, *UNTYPED):
         return "content_type"
     return None
 

@@ -3,8 +3,8 @@
 With /tencent/cos/sts or /aliyun/sts keys a user could store `.html`, an SVG named
 `.jpg`, or a file above the class limit under their prefix, and the triggers
 recorded it. Now the keys carry what each cloud's policy language can say
-(COS: per-class `cos:content-type` / `cos:content-length` conditions, no
-PostObject; OSS: one resource per allowed extension), the emulators evaluate
+(COS: one resource per allowed extension with per-class `cos:content-type` /
+`cos:content-length` conditions; OSS: one resource per allowed extension), the emulators evaluate
 those conditions, and the triggers skip what still gets through (the OSS trigger
 reads the stored Content-Type with HeadObject).
 
@@ -26,6 +26,7 @@ from tests.functional.aliyun_support import fresh_name
 from tests.functional.notices_support import switch, wait_for_media, wait_idle  # noqa: F401 (fixture)
 from tests.functional.tencent_support import cos_client
 from tests.security.support import rows_of, stored_under, sts_bucket
+from upvend.tencent.cam_policy import FORM_OVERHEAD_BYTES
 from upvend.tencent.cos_policy import CosPostPolicy
 
 LIMIT = 1024
@@ -55,21 +56,26 @@ def test_cos_temporary_keys_store_nothing_the_rules_refuse(gateway, emulator, st
             client.put_object(Bucket=body["bucket"], Body=data, Key=body["prefix"] + file_name, ContentType=content_type)
         except CosServiceError as exc:
             refused.append((exc.get_status_code(), exc.get_error_code()))
-    # The keys cannot sign a form of their own either (a form could name any Content-Type).
+    # A form the keys sign themselves can name any Content-Type (COS has no condition on a form's fields):
+    # it is stored, but the COS trigger sees its type and does not record it. A form above the limit is refused.
     now = int(time.time())
-    form = CosPostPolicy(body["bucket"], body["prefix"] + "form.jpg", "text/html", 10 ** 6, now, now + 600, {})
-    posted = httpx.post(f"{stack.emulator_url}/{body['bucket']}/",
-                        data=form.form_fields(creds["tmpSecretId"], creds["tmpSecretKey"], creds["sessionToken"]),
-                        files={"file": ("form.jpg", PAGE, "text/html")}, timeout=15)
+    posted = {}
+    for file_name, data in (("form.jpg", PAGE), ("bigform.jpg", b"x" * (LIMIT + FORM_OVERHEAD_BYTES + 1))):
+        form = CosPostPolicy(body["bucket"], body["prefix"] + file_name, "text/html", 10 ** 9, now, now + 600, {})
+        posted[file_name] = httpx.post(
+            f"{stack.emulator_url}/{body['bucket']}/",
+            data=form.form_fields(creds["tmpSecretId"], creds["tmpSecretKey"], creds["sessionToken"]),
+            files={"file": (file_name, data, "text/html")}, timeout=15).status_code
     # What the rules allow still works with the same keys.
     client.put_object(Bucket=body["bucket"], Body=b"\xff\xd8\xff ok", Key=body["prefix"] + "ok.jpg",
                       ContentType="image/jpeg")
     wait_for_media(gateway, token, f"{body['bucket']}/{body['prefix']}ok.jpg", status="ready")
     wait_idle(emulator)
-    assert stored_under(stack.emulator.store, body["bucket"], body["prefix"]) == [body["prefix"] + "ok.jpg"]
     assert [row["object_key"] for row in rows_of(f"o-{name}")] == [body["prefix"] + "ok.jpg"]
+    assert stored_under(stack.emulator.store, body["bucket"], body["prefix"]) == [body["prefix"] + "form.jpg",
+                                                                               body["prefix"] + "ok.jpg"]
     assert refused == [(403, "AccessDenied")] * len(REFUSED)
-    assert posted.status_code == 403
+    assert posted == {"form.jpg": 204, "bigform.jpg": 403}
 
 
 def test_oss_temporary_keys_cannot_store_other_extensions_and_the_trigger_skips_the_rest(

@@ -159,10 +159,13 @@ def test_upload_policy_allows_only_typed_capped_uploads_inside_the_prefix():
     inside = "qcs::cos:ap-guangzhou:uid/1250000000:b-1250000000/uploads/o-a/2026/01/x.jpg"
     jpeg = {"cos:content-type": "image/jpeg", "cos:content-length": "10"}
     assert policy_allows(policy, "name/cos:PutObject", inside, jpeg)
-    assert policy_allows(policy, "name/cos:InitiateMultipartUpload", inside, {"cos:content-type": "image/png"})
+    assert policy_allows(policy, "name/cos:InitiateMultipartUpload", inside, {"cos:content-type": ""})
     assert policy_allows(policy, "name/cos:UploadPart", inside)
-    # The keys a client holds cannot sign their own forms, read, delete, or leave the prefix.
-    assert not policy_allows(policy, "name/cos:PostObject", inside, jpeg)
+    assert policy_allows(policy, "name/cos:PostObject", inside, {"cos:content-length": str(20 << 20)})
+    assert not policy_allows(policy, "name/cos:PostObject", inside, {"cos:content-length": str(25 << 20)})
+    assert not policy_allows(policy, "name/cos:PostObject", inside.replace("x.jpg", "x.html"),
+                             {"cos:content-length": "10"})
+    # The keys a client holds cannot read, delete, or leave the prefix.
     assert not policy_allows(policy, "name/cos:GetObject", inside)
     assert not policy_allows(policy, "name/cos:DeleteObject", inside)
     assert not policy_allows(policy, "name/cos:PutObject", inside.replace("o-a/", "o-ab/"), jpeg)
@@ -173,6 +176,7 @@ def test_upload_policy_allows_only_typed_capped_uploads_inside_the_prefix():
     assert not policy_allows(policy, "name/cos:PutObject", inside, {**jpeg, "cos:content-type": "image/svg+xml"})
     assert not policy_allows(policy, "name/cos:PutObject", inside, {**jpeg, "cos:content-length": str(25 << 20)})
     assert not policy_allows(policy, "name/cos:PutObject", inside, {"cos:content-type": "image/jpeg"})
+    assert policy_allows(policy, "name/cos:PutObject", inside, {"cos:content-length": "10"})  # COS stores no type
     assert not policy_allows(policy, "name/cos:PutObject", inside.replace("x.jpg", "x.mp4"), jpeg)
     deny = {"statement": [*policy["statement"], {"effect": "deny", "action": ["name/cos:PutObject"],
                                                  "resource": ["*"]}]}

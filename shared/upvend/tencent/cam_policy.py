@@ -1,12 +1,15 @@
 """The CAM policies attached to COS keys: uploads into one prefix, of the allowed types and sizes only.
 
-Two scopes. The keys handed to clients (`/tencent/cos/sts`) may PutObject and run
-multipart uploads, one statement per content class: the resources are
-`<prefix>/*.<ext>` for that class's allowed extensions, PutObject and
-InitiateMultipartUpload must carry one of the class's Content-Types
-(`cos:content-type`), and PutObject's Content-Length may not exceed the class
-limit (`cos:content-length`). They may not PostObject: with the secret key a
-client could sign its own form with any Content-Type. The keys that sign
+Two scopes. The keys handed to clients (`/tencent/cos/sts`) get one statement
+per content class: PutObject, PostObject and InitiateMultipartUpload on
+`<prefix>/*.<ext>` for that class's allowed extensions; PutObject's Content-Type
+header, when sent, must be one of the class's types (`cos:content-type`,
+`string_equal_if_exist`: without one COS stores `application/octet-stream`);
+PutObject's and PostObject's Content-Length may not exceed the class limit
+(`cos:content-length`; a form's envelope gets FORM_OVERHEAD_BYTES). What a key
+can still do (a form of its own, or a multipart upload, with any Content-Type;
+a multipart upload of any total size) is stored but not recorded: the COS
+trigger checks every object. The keys that sign
 `/tencent/cos/post-policy` forms never leave the server and may only PostObject
 (the form's own policy pins key, type and size).
 """
@@ -26,8 +29,11 @@ MULTIPART_ACTIONS = (
     "name/cos:AbortMultipartUpload",
 )
 # Kept for callers that list what a client's keys can do.
-UPLOAD_ACTIONS = ("name/cos:PutObject", "name/cos:InitiateMultipartUpload", *MULTIPART_ACTIONS)
+UPLOAD_ACTIONS = ("name/cos:PutObject", "name/cos:PostObject", "name/cos:InitiateMultipartUpload",
+                  *MULTIPART_ACTIONS)
 FORM_ACTIONS = ("name/cos:PostObject",)
+# A PostObject request's Content-Length is the whole multipart form: the file plus its fields.
+FORM_OVERHEAD_BYTES = 64 * 1024
 
 
 def cos_upload_resource(region: str, bucket: str, prefix: str, pattern: str = "*") -> str:
@@ -52,11 +58,14 @@ def cos_upload_policy(region: str, bucket: str, prefix: str) -> dict[str, Any]:
     for content_class, extensions in _classes().items():
         resources = [cos_upload_resource(region, bucket, prefix, f"*.{ext}") for ext in extensions]
         types = sorted({UPLOAD_TYPES[ext][1] for ext in extensions})
+        typed = {"string_equal_if_exist": {"cos:content-type": types}}
+        limit = class_limit(content_class)
         statements.append({"effect": "allow", "action": ["name/cos:PutObject"], "resource": resources,
-                           "condition": {"string_equal": {"cos:content-type": types},
-                                         "numeric_less_than_equal": {"cos:content-length": class_limit(content_class)}}})
-        statements.append({"effect": "allow", "action": ["name/cos:InitiateMultipartUpload"], "resource": resources,
-                           "condition": {"string_equal": {"cos:content-type": types}}})
+                           "condition": {**typed, "numeric_less_than_equal": {"cos:content-length": limit}}})
+        statements.append({"effect": "allow", "action": ["name/cos:PostObject"], "resource": resources,
+                           "condition": {"numeric_less_than_equal": {"cos:content-length": limit + FORM_OVERHEAD_BYTES}}})
+        # No type condition here: cos-nodejs-sdk-v5 sends an empty Content-Type when it starts a slice upload.
+        statements.append({"effect": "allow", "action": ["name/cos:InitiateMultipartUpload"], "resource": resources})
     statements.append({"effect": "allow", "action": list(MULTIPART_ACTIONS),
                        "resource": [cos_upload_resource(region, bucket, prefix)]})
     return {"version": "2.0", "statement": statements}
