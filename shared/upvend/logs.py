@@ -57,24 +57,31 @@ def mask_in_this_request(value: str) -> None:
         current.append(value)
 
 
-def redact(value: Any, _key: str | None = None) -> Any:
+def _known_secrets() -> tuple[str, ...]:
+    return (*settings.secret_values(), *(_request_secrets.get() or ()))
+
+
+def redact(value: Any, _key: str | None = None, _secrets: tuple[str, ...] | None = None) -> Any:
     """Return a copy of value with secrets masked (dicts and lists recursively)."""
     if _key is not None and _SENSITIVE_KEY.search(_key) and value not in (None, "", [], {}):
         return REDACTED
+    if isinstance(value, (bool, int, float)) or value is None:
+        return value
+    known = _known_secrets() if _secrets is None else _secrets  # read once per value logged, not per string
     if isinstance(value, dict):
-        return {k: redact(v, str(k)) for k, v in value.items()}
+        return {k: redact(v, str(k), known) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [redact(v) for v in value]
+        return [redact(v, None, known) for v in value]
     if isinstance(value, str):
-        return redact_text(value)
+        return redact_text(value, known)
     return value
 
 
-def redact_text(text: str) -> str:
+def redact_text(text: str, _secrets: tuple[str, ...] | None = None) -> str:
     """Mask bearer tokens, JWTs, `secret=` style pairs and known secret values in text."""
     for pattern, replacement in _SENSITIVE_TEXT:
         text = pattern.sub(replacement, text)
-    for secret in (*settings.secret_values(), *(_request_secrets.get() or ())):
+    for secret in _known_secrets() if _secrets is None else _secrets:
         if secret in text:
             text = text.replace(secret, REDACTED)
     return text
@@ -84,7 +91,8 @@ class JsonFormatter(logging.Formatter):
     """Formats a record as one JSON object on one line, all times UTC."""
 
     def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {
+        # Fields the logger itself fills in carry no secrets; the message and the extras are redacted.
+        fixed: dict[str, Any] = {
             "time": datetime.fromtimestamp(record.created, tz=timezone.utc).isoformat(timespec="milliseconds")
             .replace("+00:00", "Z"),
             "level": record.levelname,
@@ -92,14 +100,14 @@ class JsonFormatter(logging.Formatter):
             "function": function_name_var.get() or os.environ.get("FC_FUNCTION_NAME")
             or os.environ.get("SCF_FUNCTIONNAME"),
             "requestId": request_id_var.get(),
-            "message": record.getMessage(),
         }
+        entry: dict[str, Any] = {"message": record.getMessage()}
         for key, value in record.__dict__.items():
-            if key not in _STD_ATTRS and not key.startswith("_"):
+            if key not in _STD_ATTRS and not key.startswith("_") and key not in fixed:
                 entry[key] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(redact(entry), ensure_ascii=False, default=str)
+        return json.dumps({**fixed, **redact(entry)}, ensure_ascii=False, default=str)
 
 
 class RedactionFilter(logging.Filter):

@@ -88,6 +88,13 @@ class Setting:
 
 
 _DECLARED: dict[str, Setting] = {}
+# Parsed values by (name, raw text): each value is parsed once per process, and again only when the
+# environment gives the setting another value (tests change settings by changing the environment).
+_PARSED: dict[tuple[str, str], Any] = {}
+_SECRET_NAMES: list[str] = []
+# Platform credentials are masked like secret settings.
+_PLATFORM_SECRETS = ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN", "TENCENTCLOUD_SECRETKEY",
+                     "TENCENTCLOUD_SESSIONTOKEN")
 
 
 def declare(name: str, parse: Callable[[str], Any] = _nonempty, default: Any = _MISSING,
@@ -95,7 +102,14 @@ def declare(name: str, parse: Callable[[str], Any] = _nonempty, default: Any = _
     """Declare a setting (name without the prefix). Later modules may add their own."""
     setting = Setting(name, parse, default, secret, doc)
     _DECLARED[name] = setting
+    reset_cache()
     return setting
+
+
+def reset_cache() -> None:
+    """Forget parsed values and the secret names (after declarations change; tests may call it)."""
+    _PARSED.clear()
+    _SECRET_NAMES[:] = [s.env_name for s in _DECLARED.values() if s.secret] + list(_PLATFORM_SECRETS)
 
 
 declare("JWT_SECRET", _hmac_key, secret=True, doc="HS256 key for upvend session tokens.")
@@ -125,8 +139,12 @@ def get(name: str, environ: dict[str, str] | None = None) -> Any:
         if setting.default is _MISSING:
             raise ConfigurationError(f"Setting {setting.env_name} is not set.", code="setting_missing")
         return setting.default
+    cached = _PARSED.get((name, raw), _MISSING)
+    if cached is not _MISSING:
+        return cached
     try:
-        return setting.parse(raw)
+        value = _PARSED[(name, raw)] = setting.parse(raw)
+        return value
     except (ValueError, TypeError) as exc:
         # The value itself is never echoed: it may be a secret.
         raise ConfigurationError(f"Setting {setting.env_name} is malformed: {exc}.",
@@ -136,7 +154,4 @@ def get(name: str, environ: dict[str, str] | None = None) -> Any:
 def secret_values(environ: dict[str, str] | None = None) -> list[str]:
     """Values of every secret setting and platform credential present, for log redaction."""
     env = os.environ if environ is None else environ
-    names = [s.env_name for s in _DECLARED.values() if s.secret]
-    names += ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN",
-              "TENCENTCLOUD_SECRETKEY", "TENCENTCLOUD_SESSIONTOKEN"]
-    return [env[n] for n in names if len(env.get(n, "")) >= 6]
+    return [value for value in map(env.get, _SECRET_NAMES) if value and len(value) >= 6]

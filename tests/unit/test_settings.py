@@ -57,3 +57,35 @@ def test_secret_values_collects_only_secrets():
            "TENCENTCLOUD_SESSIONTOKEN": "token-value"}
     values = settings.secret_values(env)
     assert "a" * 40 in values and "token-value" in values and "wx-public-appid" not in values
+
+
+def test_a_value_is_parsed_once_and_again_only_when_the_environment_changes(monkeypatch):
+    calls: list[str] = []
+
+    def parse(raw: str) -> int:
+        calls.append(raw)
+        return int(raw)
+
+    settings.declare("TEST_PARSED_ONCE", parse, 1)
+    try:
+        monkeypatch.setenv("UPVEND_TEST_PARSED_ONCE", "5")
+        assert [settings.get("TEST_PARSED_ONCE") for _ in range(3)] == [5, 5, 5]
+        monkeypatch.setenv("UPVEND_TEST_PARSED_ONCE", "6")
+        assert settings.get("TEST_PARSED_ONCE") == 6
+        assert calls == ["5", "6"]
+        settings.reset_cache()
+        assert settings.get("TEST_PARSED_ONCE") == 6 and calls == ["5", "6", "6"]
+    finally:
+        settings._DECLARED.pop("TEST_PARSED_ONCE", None)
+        settings.reset_cache()
+
+
+def test_secret_values_follow_new_secret_declarations(monkeypatch):
+    monkeypatch.setenv("UPVEND_TEST_LATE_SECRET", "late-secret-value")
+    assert "late-secret-value" not in settings.secret_values()
+    settings.declare("TEST_LATE_SECRET", secret=True)
+    try:
+        assert "late-secret-value" in settings.secret_values()
+    finally:
+        settings._DECLARED.pop("TEST_LATE_SECRET", None)
+        settings.reset_cache()
