@@ -53,6 +53,12 @@ $(CLIENT_STAMP): tests/clients/package.json tests/clients/package-lock.json
 bench: $(STAMP)
 	UPVEND_LOG_LEVEL=$${UPVEND_LOG_LEVEL:-WARNING} $(PY) -m bench $(BENCH_ARGS)
 
+# Mutation testing of the security code (not part of `make test`): a score per module and every
+# survivor; equivalent ones are explained in devtools/mutation/equivalent.yaml. MUTATE_ARGS=--module NAME.
+.PHONY: mutate
+mutate: $(STAMP)
+	$(PY) -m devtools.mutation $(MUTATE_ARGS)
+
 package: $(STAMP)
 	$(PY) -m devtools.cli package $(_provider)
 

@@ -88,7 +88,16 @@ def report(results: dict[str, Any]) -> str:
             continue
         lines.append(f"   {provider} layer {s['layer_kb']:.0f} KB; functions "
                      + ", ".join(f"{n} {kb:.1f}" for n, kb in s["functions_kb"].items()))
+    if "many_instances" in results:
+        lines += ["", *instances_report(results["many_instances"])]
     return "\n".join(lines)
+
+
+def instances_report(runs: dict[str, Any]) -> list[str]:
+    from bench.instances import row
+
+    return ["6. Many warm instances, one database (each sender's retry rule; connections counted on the server)",
+            *[row(name, r) for name, r in runs.items()]]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -97,9 +106,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--warm-calls", type=int, default=300)
     parser.add_argument("--ingest", type=int, default=2000, help="deliveries per database")
     parser.add_argument("--no-sizes", action="store_true")
+    parser.add_argument("--instances", type=int, default=300, help="warm instances in the many-instance run")
+    parser.add_argument("--instance-rate", type=float, default=300, help="notices per second in total")
+    parser.add_argument("--instance-seconds", type=float, default=10)
+    parser.add_argument("--only-instances", action="store_true", help="run only the many-instance section")
+    parser.add_argument("--uncapped", action="store_true",
+                        help="also run --instances straight at each server (fills its connection limit)")
     args = parser.parse_args(argv)
 
-    from bench import cold_start, ingest, loads
+    from bench import cold_start, ingest, loads, many_instances
+
+    if args.only_instances:
+        results = {"many_instances": many_instances.run(args.instances, args.instance_rate, args.instance_seconds,
+                                                                  args.uncapped)}
+        print("\n".join(instances_report(results["many_instances"])))
+        (REPO / "bench" / "instances.json").write_text(json.dumps(results, indent=2))
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         stack = LocalStack(Path(tmp) / "stack").start()
@@ -117,6 +139,8 @@ def main(argv: list[str] | None = None) -> None:
             results["ingest"] = ingest.run(args.ingest, 8, tmp)
         finally:
             stack.stop()
+    results["many_instances"] = many_instances.run(args.instances, args.instance_rate, args.instance_seconds,
+                                                   args.uncapped)
     if not args.no_sizes:
         try:
             results["sizes"] = _sizes(load_template(REPO / "template.yaml"))

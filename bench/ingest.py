@@ -34,7 +34,7 @@ def ingest(url: str, count: int, workers: int, seed: int = 8) -> dict[str, Any]:
     db = Database(url)
     deliveries, expected = _notices(count, 0.3, seed)
     repo = MediaRepository(db)
-    repo.db.connection()  # schema created before the clock starts
+    db.ready()  # schema created before the clock starts
     started = time.perf_counter()
     with ThreadPoolExecutor(workers) as pool:
         applied = sum(pool.map(lambda n: 1 if MediaRepository(db).apply(n) else 0, deliveries))

@@ -34,6 +34,8 @@ def local_defaults(emulator_url: str, data_dir: Path, emulator: EmulatorConfig) 
         "UPVEND_WECHAT_APPID": emulator.wechat_appid,
         "UPVEND_WECHAT_SECRET": emulator.wechat_secret,
         "UPVEND_DATABASE_URL": f"sqlite:///{(data_dir / 'upvend.sqlite3').resolve()}",
+        # One process serves every function here, as many instances would: room for concurrent requests.
+        "UPVEND_DATABASE_CONNECTIONS": "8",
         "UPVEND_CORS_ORIGINS": "http://127.0.0.1:8000,http://localhost:8000",
         **aliyun_local_defaults(emulator_url),
         **tencent_defaults(emulator_url),

@@ -58,7 +58,7 @@ class LocalStack:
         """Create the embedded SQLite database (with its schema) and return its path."""
         from upvend.storage.database import Database  # the layer is on the path once started
         db = Database(self.settings["UPVEND_DATABASE_URL"])
-        db.connection()
+        db.ready()
         return Path(db.url.path)
 
     def stop(self) -> None:

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Iterator
 
+from upvend import deadline
 from upvend.errors import BadRequest, UpvendError
 from upvend.logs import function_name_var, request_id_var, request_secrets, reset_request_secrets
 from upvend.json_input import loads_untrusted
@@ -66,8 +67,8 @@ class Invocation:
 
 
 @contextlib.contextmanager
-def invocation(event: Any, context: Any, function: str) -> Iterator[Invocation]:
-    """Decode the event and bind request id and function name for the block's log lines."""
+def invocation(event: Any, context: Any, function: str, kind: str = "http") -> Iterator[Invocation]:
+    """Decode the event, bind request id and function name for the block's log lines, start the deadline."""
     parsed: Any = None
     error: UpvendError | None = None
     try:
@@ -75,5 +76,5 @@ def invocation(event: Any, context: Any, function: str) -> Iterator[Invocation]:
     except UpvendError as exc:
         error = exc
     request_id = request_id_of(parsed, context)
-    with bound(request_id, function_name_of(context, function)):
+    with bound(request_id, function_name_of(context, function)), deadline.bound(context, kind):
         yield Invocation(parsed, error, request_id)

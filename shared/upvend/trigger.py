@@ -28,7 +28,7 @@ def trigger_handler(model: type[Model], process: Callable[[Model], dict[str, Any
 
     def handler(event: Any, context: Any) -> dict[str, Any]:
         started = time.perf_counter()
-        with invocation(event, context, function) as call:
+        with invocation(event, context, function, kind="event") as call:
             request_id = call.request_id
             try:
                 if call.error is not None:

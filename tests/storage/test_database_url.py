@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -27,7 +29,9 @@ def test_parses_each_backend():
 
 
 @pytest.mark.parametrize("url", ["oracle://h/db", "mysql://h", "postgresql://h/", "sqlite://", "mysql://h:99999/db",
-                                 "sqlite:///x.db?table_prefix=bad-prefix", "mysql://h/db?charset=latin1"])
+                                 "sqlite:///x.db?table_prefix=bad-prefix", "mysql://h/db?charset=latin1",
+                                 "mysql://h/db?ssl_mode=sometimes", "mysql://h/db?ssl_mode=disabled&ssl_ca=/ca.pem",
+                                 "postgresql://h/db?options=-c%20timezone%3DUTC"])
 def test_malformed_urls_are_configuration_errors(url):
     with pytest.raises(ConfigurationError) as caught:
         DatabaseUrl.parse(url)
@@ -39,12 +43,40 @@ def test_malformed_urls_are_configuration_errors(url):
     lambda: f"postgresql://root@127.0.0.1:{closed_port()}/test",
     lambda: "sqlite:////proc/upvend-no-such-dir/x.sqlite3",
 ])
-def test_unreachable_databases_raise_storage_unavailable(url):
+def test_unreachable_databases_raise_storage_unavailable_within_the_deadline(url, monkeypatch):
+    monkeypatch.setenv("UPVEND_DATABASE_DEADLINE_SECONDS", "0.6")
     repo = MediaRepository(Database(url()))
-    with pytest.raises(StorageUnavailable):
-        repo.get("aliyun", "x")
-    with pytest.raises(StorageUnavailable):  # and again: a failed connection is not cached
-        repo.get("aliyun", "x")
+    for _ in range(2):  # and again: a failed connection is not cached
+        started = time.monotonic()
+        with pytest.raises(StorageUnavailable):
+            repo.get("aliyun", "x")
+        assert time.monotonic() - started < 0.6 + 0.3  # refused connects retried, inside the deadline only
+
+
+def test_refused_connects_are_retried_and_logged_with_the_driver_code_never_the_url(monkeypatch, caplog):
+    monkeypatch.setenv("UPVEND_DATABASE_DEADLINE_SECONDS", "0.5")
+    url = f"mysql://app:Sup3r-Secret-pw@127.0.0.1:{closed_port()}/test"
+    with caplog.at_level(logging.WARNING, logger="upvend.storage"), pytest.raises(StorageUnavailable) as caught:
+        MediaRepository(Database(url)).get("aliyun", "x")
+    records = [r for r in caplog.records if r.getMessage() == "database error"]
+    assert len(records) >= 2 and {(r.dbStage, r.dbFailure, r.dbErrorCode) for r in records} == {
+        ("connect", "refused", "2003")}
+    assert [r.attempt for r in records] == list(range(1, len(records) + 1))
+    assert "2003" in caught.value.message
+    text = " ".join(f"{r.getMessage()} {r.__dict__}" for r in records) + caught.value.message
+    assert "Sup3r-Secret-pw" not in text and "app:" not in text
+
+
+def test_mysql_tls_follows_the_url():
+    from upvend.storage.mysql_tls import MysqlTls
+
+    assert DatabaseUrl.parse("mysql://h/db").options["tls"] == MysqlTls("disabled")
+    assert DatabaseUrl.parse("mysql://h/db?ssl_ca=/ca.pem").options["tls"] == MysqlTls("verify_identity", "/ca.pem")
+    assert DatabaseUrl.parse("mysql://h/db?ssl_mode=REQUIRED").options["tls"] == MysqlTls("required")
+    assert DatabaseUrl.parse("mysql://h/db?ssl_verify_cert=false").options["tls"] == MysqlTls("required")
+    context = MysqlTls("required").context()
+    assert context is MysqlTls("required").context()  # built once per process
+    assert MysqlTls("disabled").context() is None
 
 
 def test_only_the_driver_in_use_is_imported(tmp_path):

@@ -39,7 +39,8 @@ def test_schema_is_created_once_and_versioned(db: Database):
     assert repo.get("aliyun", "nothing") is None
     rows = db.query("SELECT version FROM {schema_version}")
     assert [r["version"] for r in rows] == [LATEST]
-    assert ensure_schema(db, db.connection()) == LATEST
+    with db.connection() as conn:
+        assert ensure_schema(db, conn) == LATEST
     again = Database(_same_url(db))
     assert MediaRepository(again).get("aliyun", "nothing") is None
     assert len(db.query("SELECT version FROM {schema_version}")) == 1

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from upvend.errors import StorageUnavailable
+from upvend.storage.limits import ServerLimits
 
 
 class Dialect(ABC):
@@ -27,6 +28,26 @@ class Dialect(ABC):
     @abstractmethod
     def connect(self, url: Any, timeout: float) -> Any:
         """Open a DB-API connection (driver imported here, not at import time)."""
+
+    def begin_statements(self, conn: Any, limits: ServerLimits, read_only: bool = False) -> list[str]:
+        """What starts a transaction, with the server's own limits set for it alone."""
+        return [self.begin]
+
+    def statement(self, conn: Any, sql: str, limits: ServerLimits) -> str:
+        """`sql` as sent inside a transaction (a dialect may attach per-statement limits)."""
+        return sql
+
+    def set_io_timeout(self, conn: Any, seconds: float) -> None:
+        """How long the client waits on the socket for the next answer."""
+
+    def ping(self, conn: Any) -> None:
+        """One round trip that fails when the connection is dead."""
+        cursor = conn.cursor()
+        try:
+            cursor.execute("SELECT 1")
+            cursor.fetchall()
+        finally:
+            cursor.close()
 
     def sql(self, text: str) -> str:
         """Placeholders for the driver (`?` or `%s`)."""
@@ -63,13 +84,6 @@ class Dialect(ABC):
             return {}
         return value if isinstance(value, dict) else json.loads(value)
 
-    @abstractmethod
-    def is_unavailable(self, exc: BaseException) -> bool:
-        """Errors that mean the database cannot be reached or is overloaded (answer 503)."""
-
-    def is_retryable(self, exc: BaseException) -> bool:
-        """Deadlocks and serialization failures: rerun the whole transaction."""
-        return False
 
 
 def _enable_wal(conn: Any, deadline: float) -> None:
@@ -91,6 +105,9 @@ class SqliteDialect(Dialect):
     name = "sqlite"
     begin = "BEGIN IMMEDIATE"  # take the write lock up front: concurrent writers queue, never deadlock
 
+    def begin_statements(self, conn: Any, limits: ServerLimits, read_only: bool = False) -> list[str]:
+        return ["BEGIN" if read_only else self.begin]  # readers need no write lock (WAL)
+
     def connect(self, url: Any, timeout: float) -> Any:
         import sqlite3
 
@@ -111,10 +128,8 @@ class SqliteDialect(Dialect):
         # Fixed-width text sorts in time order.
         return value.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
-    def is_unavailable(self, exc: BaseException) -> bool:
-        import sqlite3
 
-        return isinstance(exc, sqlite3.OperationalError)
+_MYSQL_SSL_CONNECTION_ERROR = 2026
 
 
 class MysqlDialect(Dialect):
@@ -124,14 +139,50 @@ class MysqlDialect(Dialect):
     def connect(self, url: Any, timeout: float) -> Any:
         import pymysql
 
+        from upvend.storage.mysql_tls import uses_tls
+
+        tls = url.options.get("tls")
+        context = tls.context() if tls is not None else None
+        tls_options: dict[str, Any] = {"ssl": context} if context is not None else {"ssl_disabled": True}
         try:
-            return pymysql.connect(host=url.host or "127.0.0.1", port=url.port or 3306, user=url.user or "root",
+            # No init_command: a proxy that pools sessions would not keep what it set.
+            conn = pymysql.connect(host=url.host or "127.0.0.1", port=url.port or 3306, user=url.user or "root",
                                    password=url.password or "", database=url.database, charset="utf8mb4",
                                    autocommit=True, connect_timeout=timeout, read_timeout=timeout,
-                                   write_timeout=timeout, init_command="SET time_zone = '+00:00'",
-                                   **url.options)
-        except pymysql.MySQLError as exc:
-            raise StorageUnavailable(f"Cannot connect to the database: {type(exc).__name__}.") from None
+                                   write_timeout=timeout, **tls_options)
+        except pymysql.OperationalError as exc:
+            if exc.args and exc.args[0] == _MYSQL_SSL_CONNECTION_ERROR:
+                raise StorageUnavailable("The database offered no TLS but the URL requires it.",
+                                         code="storage_tls_unavailable") from None
+            raise
+        if context is not None and not uses_tls(conn):
+            conn.close()
+            raise StorageUnavailable("The database offered no TLS but the URL requires it.",
+                                     code="storage_tls_unavailable")
+        return conn
+
+    def is_mariadb(self, conn: Any) -> bool:
+        return "mariadb" in str(getattr(conn, "server_version", "")).lower()
+
+    def begin_statements(self, conn: Any, limits: ServerLimits, read_only: bool = False) -> list[str]:
+        if self.is_mariadb(conn):
+            return [self.begin]  # MariaDB takes the limits on each statement instead
+        # MySQL: max_execution_time only limits SELECTs; set again in every transaction.
+        return [self.begin, f"SET SESSION innodb_lock_wait_timeout = {limits.lock_whole_seconds}, "
+                            f"SESSION max_execution_time = {limits.statement_ms}"]
+
+    def statement(self, conn: Any, sql: str, limits: ServerLimits) -> str:
+        if not self.is_mariadb(conn) or sql in ("COMMIT", "ROLLBACK"):
+            return sql
+        return (f"SET STATEMENT innodb_lock_wait_timeout = {limits.lock_whole_seconds}, "
+                f"max_statement_time = {limits.statement_ms / 1000:.3f} FOR {sql}")
+
+    def set_io_timeout(self, conn: Any, seconds: float) -> None:
+        # PyMySQL applies these before each read/write of a packet (connections.py, _read_packet).
+        conn._read_timeout = conn._write_timeout = max(0.05, seconds)
+
+    def ping(self, conn: Any) -> None:
+        conn.ping(reconnect=False)
 
     def sql(self, text: str) -> str:
         return text.replace("?", "%s")
@@ -153,14 +204,7 @@ class MysqlDialect(Dialect):
     def time_param(self, value: datetime) -> Any:
         return value.astimezone(timezone.utc).replace(tzinfo=None)
 
-    def is_unavailable(self, exc: BaseException) -> bool:
-        import pymysql
 
-        return isinstance(exc, (pymysql.OperationalError, pymysql.InterfaceError)) and not self.is_retryable(exc)
-
-    def is_retryable(self, exc: BaseException) -> bool:
-        code = exc.args[0] if getattr(exc, "args", None) else None
-        return code in (1213, 1205)  # deadlock, lock wait timeout
 
 
 class PostgresDialect(Dialect):
@@ -170,16 +214,17 @@ class PostgresDialect(Dialect):
     def connect(self, url: Any, timeout: float) -> Any:
         import psycopg
 
-        try:
-            extra = dict(url.options)
-            # A statement timeout as MySQL's read/write timeouts: a stuck query answers 503 in time.
-            options = " ".join(filter(None, ["-c timezone=UTC", f"-c statement_timeout={int(timeout * 1000)}",
-                                             extra.pop("options", "")]))
-            return psycopg.connect(host=url.host or "127.0.0.1", port=url.port or 5432, user=url.user or None,
-                                   password=url.password or None, dbname=url.database, autocommit=True,
-                                   connect_timeout=max(1, int(timeout)), options=options, **extra)
-        except psycopg.Error as exc:
-            raise StorageUnavailable(f"Cannot connect to the database: {type(exc).__name__}.") from None
+        # No startup `options` and no prepared statements: PgBouncer in transaction mode refuses the
+        # first and loses the second between transactions. Limits are set per transaction instead.
+        return psycopg.connect(host=url.host or "127.0.0.1", port=url.port or 5432, user=url.user or None,
+                               password=url.password or None, dbname=url.database, autocommit=True,
+                               connect_timeout=max(1, round(timeout)), prepare_threshold=None, **url.options)
+
+    def begin_statements(self, conn: Any, limits: ServerLimits, read_only: bool = False) -> list[str]:
+        # One round trip (no parameters: psycopg sends it as a simple query).
+        return [f"BEGIN; SET LOCAL lock_timeout = {limits.lock_ms}; "
+                f"SET LOCAL statement_timeout = {limits.statement_ms}; "
+                f"SET LOCAL idle_in_transaction_session_timeout = {limits.idle_ms}"]
 
     def sql(self, text: str) -> str:
         return text.replace("?", "%s")
@@ -187,13 +232,7 @@ class PostgresDialect(Dialect):
     def merge_json(self, base: str, patch: str) -> str:
         return f"({base} || {patch})"
 
-    def is_unavailable(self, exc: BaseException) -> bool:
-        import psycopg
 
-        return isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError)) and not self.is_retryable(exc)
-
-    def is_retryable(self, exc: BaseException) -> bool:
-        return getattr(exc, "sqlstate", None) in ("40P01", "40001")
 
 
 DIALECTS: dict[str, Dialect] = {"sqlite": SqliteDialect(), "mysql": MysqlDialect(),

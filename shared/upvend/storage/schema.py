@@ -103,7 +103,10 @@ def current_version(db: Any, tx: Any) -> int:
     try:
         return int(tx.query("SELECT COALESCE(MAX(version), 0) AS v FROM {schema_version}")[0]["v"])
     except Exception as exc:
-        if db.dialect.is_unavailable(exc) and "no such table" not in str(exc):
+        from upvend.storage.failures import classify
+
+        failure = classify(db.dialect.name, exc, tx.conn)
+        if failure is not None and failure.kind != "other" and "no such table" not in str(exc):
             raise
         return 0
 
@@ -113,6 +116,8 @@ def ensure_schema(db: Any, conn: Any) -> int:
     from upvend.storage.database import Transaction
 
     tx = Transaction(db, conn)
+    # The migration lock may be waited for up to 10 s while another instance migrates.
+    db.dialect.set_io_timeout(conn, 12.0)
     if current_version(db, tx) >= LATEST:
         return LATEST
     with _migration_lock(db, tx):

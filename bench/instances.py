@@ -1,0 +1,333 @@
+"""Many warm instances, one database: connections held, failed first tries, notices lost, rows exact.
+
+N forked processes are N warm instances, each with its own connection pool, running the real
+handlers: the Aliyun VOD callback (FC HTTP event, signed), the OSS trigger (FC) and the COS
+trigger (SCF). Deliveries arrive at a fixed total rate with 30 % duplicates and a few hot videos
+that many notices update at once; each failed delivery is retried by its sender's rule:
+- Aliyun VOD callback: a 200 within 5 s, else 2 retries 1 s apart, then dropped;
+- FC asynchronous invocation (OSS trigger): 3 retries (default maxAsyncRetryAttempts);
+- SCF asynchronous invocation (COS trigger): 2 retries.
+An OSS upload callback is never retried: its losses are the VOD callbacks' failed first tries.
+Connections are counted on the server under a dedicated user while the run lasts.
+"""
+
+from __future__ import annotations
+
+import heapq
+import importlib.util
+import json
+import logging
+import multiprocessing
+import os
+import random
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from devtools.gateway.events import IncomingRequest, fc_http_event
+
+REPO = Path(__file__).resolve().parents[1]
+BENCH_USER = "upvend_bench"
+VOD_URL = "https://bench.example/aliyun/vod/callback"
+VOD_KEY = "BenchOnlyVodCallbackKey000"
+BUCKET, COS_BUCKET = "upvend-bench", "upvend-bench-1250000000"
+HOT_VIDEOS = 3
+
+
+@dataclass(frozen=True)
+class Rule:
+    attempts: int
+    delays: tuple[float, ...]
+    answer_within: float | None = None
+
+
+RULES = {"vod-callback": Rule(3, (1.0, 1.0), 5.0), "oss-trigger": Rule(4, (1.0, 2.0, 4.0)),
+         "cos-trigger": Rule(3, (1.0, 2.0))}
+
+
+def _load(folder: str, attribute: str) -> Any:
+    spec = importlib.util.spec_from_file_location(f"bench_{folder}", REPO / "functions" / folder / "index.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return getattr(module, attribute)
+
+
+def plan(total: int, duration: float, seed: int = 18) -> list[dict[str, Any]]:
+    """`total` deliveries over `duration` s: 30 % redeliveries, 40 % of the VOD events on 3 hot videos."""
+    rng = random.Random(seed)
+    unique: list[dict[str, Any]] = []
+    for i in range(int(total * 0.7)):
+        kind = ("vod-callback", "oss-trigger", "cos-trigger")[i % 3]
+        if kind == "vod-callback" and rng.random() < 0.4:
+            unique.append({"id": i, "kind": kind, "video": f"hot{i % HOT_VIDEOS:02d}", "snapshot": i})
+        else:
+            unique.append({"id": i, "kind": kind, "video": f"v{i:07d}"})
+    for d in unique:  # one payload per notice: a redelivery is the same event again
+        d["event"] = _vod_body(d) if d["kind"] == "vod-callback" else _trigger_event(d)
+    deliveries = unique + [rng.choice(unique) for _ in range(total - len(unique))]
+    rng.shuffle(deliveries)
+    return [{**d, "at": duration * n / max(1, len(deliveries))} for n, d in enumerate(deliveries)]
+
+
+def _vod_body(d: dict[str, Any]) -> bytes:
+    stamp = "2026-11-28T00:00:00Z"
+    if "snapshot" in d:
+        body = {"EventType": "SnapshotComplete", "EventTime": stamp, "VideoId": d["video"], "Status": "success",
+                "CoverUrl": f"https://cdn.example/{d['video']}/{d['snapshot']}.jpg",
+                "SnapshotInfos": [{"Status": "success", "JobId": f"job{d['snapshot']:08d}"}]}
+    else:
+        body = {"EventType": "FileUploadComplete", "EventTime": stamp, "VideoId": d["video"], "Status": "success",
+                "Size": 1000 + d["id"], "FileUrl": f"https://cdn.example/{d['video']}.mp4"}
+    return json.dumps(body).encode()
+
+
+def _vod_event(d: dict[str, Any]) -> bytes:
+    """The signed FC HTTP event of one send (VOD signs every attempt with its time)."""
+    from upvend.notices.aliyun_vod import vod_signature
+
+    stamp = str(int(time.time()))
+    headers = [("content-type", "application/json"), ("x-vod-timestamp", stamp),
+               ("x-vod-signature", vod_signature(VOD_URL, stamp, VOD_KEY))]
+    return fc_http_event(IncomingRequest("POST", "/aliyun/vod/callback", [], headers, d["event"],
+                                         "127.0.0.1", "bench.example"), uuid.uuid4().hex)
+
+
+def _trigger_event(d: dict[str, Any]) -> Any:
+    from devtools.emulator.notices.storage_triggers import cos_trigger_event, oss_trigger_event
+
+    key = f"uploads/o-bench-{d['id'] % 50}/2026/11/{d['id']:08x}.mp4"
+    obj = SimpleNamespace(bucket=BUCKET if d["kind"] == "oss-trigger" else COS_BUCKET, key=key, size=1000 + d["id"],
+                          etag=f"{d['id']:032x}", content_type="video/mp4", metadata={})
+    if d["kind"] == "oss-trigger":
+        return json.dumps(oss_trigger_event(obj, "ObjectCreated:PutObject", "cn-shanghai")).encode()
+    return cos_trigger_event(obj, "cos:ObjectCreated:Put", "ap-guangzhou", "AKIDbench", "tencent-cos-trigger")
+
+
+class _ErrorCount(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.counts: dict[str, int] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage() == "database error":
+            key = f"{getattr(record, 'dbFailure', '?')} {getattr(record, 'dbErrorCode', None)}"
+            self.counts[key] = self.counts.get(key, 0) + 1
+
+
+def _instance(deliveries: list[dict[str, Any]], handlers: dict[str, Any], go: Any, start_at: Any, out: Any) -> None:
+    """One warm instance: deliveries in time order (queued while busy), its senders' retries included."""
+    go.wait()
+    start = start_at.value
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    errors = _ErrorCount()
+    root.addHandler(errors)
+    root.setLevel(logging.WARNING)
+    logging.getLogger("upvend.storage").propagate = True
+    stats: dict[str, dict[str, int]] = {k: {"sent": 0, "first_failed": 0, "lost": 0, "late": 0} for k in RULES}
+    acknowledged: list[int] = []
+    queue = [(d["at"], n, d, 1) for n, d in enumerate(deliveries)]
+    heapq.heapify(queue)
+    seq = len(queue)
+    slowest = 0.0
+    while queue:
+        at, _, d, attempt = heapq.heappop(queue)
+        wait = start + at - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        kind, rule = d["kind"], RULES[d["kind"]]
+        ok = False
+        try:
+            if kind == "vod-callback":
+                result = handlers[kind](_vod_event(d), {"request_id": uuid.uuid4().hex})
+                ok = result.get("statusCode") == 200
+            else:
+                context = {"request_id": uuid.uuid4().hex, "time_limit_in_ms": 30_000}
+                ok = handlers[kind](d["event"], context).get("status") == "ok"
+        except Exception:
+            ok = False
+        answered = time.monotonic() - (start + at)  # from when the sender sent it: queueing counts
+        slowest = max(slowest, answered)
+        if ok and rule.answer_within is not None and answered > rule.answer_within:
+            ok = False  # recorded, but the sender gave up waiting and will send it again
+            if attempt == 1:
+                stats[kind]["late"] += 1
+        if attempt == 1:
+            stats[kind]["sent"] += 1
+        if ok:
+            acknowledged.append(d["id"])
+            continue
+        if attempt == 1:
+            stats[kind]["first_failed"] += 1
+        if attempt < rule.attempts:
+            seq += 1
+            heapq.heappush(queue, (max(at + answered, time.monotonic() - start) + rule.delays[attempt - 1], seq, d,
+                                   attempt + 1))
+        else:
+            stats[kind]["lost"] += 1
+    out.put({"stats": stats, "acknowledged": acknowledged, "errors": errors.counts, "slowest": slowest})
+
+
+def _server_connections(admin_url: str, stop: threading.Event, peak: list[int]) -> None:
+    from upvend.storage.database import Database, DatabaseUrl
+
+    db = Database(admin_url)
+    conn = db.dialect.connect(DatabaseUrl.parse(admin_url), 3.0)
+    sql = ("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = %s" if db.url.scheme == "mysql"
+           else "SELECT count(*) FROM pg_stat_activity WHERE usename = %s")
+    try:
+        while not stop.is_set():
+            cursor = conn.cursor()
+            cursor.execute(sql, (BENCH_USER,))
+            peak[0] = max(peak[0], int(cursor.fetchone()[0]))
+            cursor.close()
+            stop.wait(0.1)
+    finally:
+        conn.close()
+
+
+def ensure_bench_user(admin_url: str) -> None:
+    """A database user only the bench's instances use, so the server can count their connections."""
+    from upvend.storage.database import Database, DatabaseUrl
+
+    db = Database(admin_url)
+    conn = db.dialect.connect(DatabaseUrl.parse(admin_url), 3.0)
+    try:
+        cursor = conn.cursor()
+        if db.url.scheme == "mysql":
+            for host in ("%", "localhost", "127.0.0.1"):
+                cursor.execute(f"CREATE USER IF NOT EXISTS '{BENCH_USER}'@'{host}'")
+                cursor.execute(f"GRANT ALL ON `{db.url.database}`.* TO '{BENCH_USER}'@'{host}'")
+        else:
+            cursor.execute(f"DO $$ BEGIN CREATE ROLE {BENCH_USER} LOGIN; "
+                           "EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+            cursor.execute(f"GRANT USAGE, CREATE ON SCHEMA public TO {BENCH_USER}")
+        cursor.close()
+    finally:
+        conn.close()
+
+
+def bench_url(admin_url: str, prefix: str, port: int | None = None) -> str:
+    from upvend.storage.database import DatabaseUrl
+
+    u = DatabaseUrl.parse(admin_url)
+    return f"{u.scheme}://{BENCH_USER}@127.0.0.1:{port or u.port}/{u.database}?table_prefix={prefix}"
+
+
+def run(url: str, admin_url: str, *, instances: dict[str, int], total: int, duration: float) -> dict[str, Any]:
+    """One configuration: `instances[function]` warm processes per function, `total` notices over `duration` s."""
+    from upvend.storage.database import Database
+
+    env = {"UPVEND_DATABASE_URL": url, "UPVEND_DATABASE_CONNECTIONS": "1", "UPVEND_ALIYUN_VOD_CALLBACK_URL": VOD_URL,
+           "UPVEND_ALIYUN_VOD_CALLBACK_KEY": VOD_KEY, "UPVEND_UPLOAD_PREFIX": "uploads"}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        Database(url).ready()
+        handlers = {"vod-callback": _load("aliyun_vod_callback", "handler"),
+                    "oss-trigger": _load("aliyun_oss_trigger", "handler"),
+                    "cos-trigger": _load("tencent_cos_trigger", "main_handler")}
+        deliveries = plan(total, duration)
+        # Each function has its own instances; the platform hands a delivery to any of them.
+        shares = {kind: [[] for _ in range(count)] for kind, count in instances.items()}
+        rng = random.Random(7)
+        for d in deliveries:
+            pool = shares[d["kind"]]
+            pool[rng.randrange(len(pool))].append(d)
+        everyone = [share for pools in shares.values() for share in pools]
+        ctx = multiprocessing.get_context("fork")
+        out = ctx.Queue()
+        go, start_at = ctx.Event(), ctx.Value("d", 0.0)
+        procs = [ctx.Process(target=_instance, args=(share, handlers, go, start_at, out), daemon=True)
+                 for share in everyone]
+        for p in procs:
+            p.start()
+        stop, peak = threading.Event(), [0]
+        sampler = threading.Thread(target=_server_connections, args=(admin_url, stop, peak), daemon=True)
+        sampler.start()
+        start_at.value = time.monotonic() + 0.5  # every instance forked before the first send
+        go.set()
+        reports = [out.get(timeout=duration + 120) for _ in procs]
+        for p in procs:
+            p.join(10)
+        stop.set()
+        sampler.join(5)
+        return _summary(url, deliveries, reports, len(everyone), peak[0])
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _summary(url: str, deliveries: list[dict[str, Any]], reports: list[dict[str, Any]], instances: int,
+             peak: int) -> dict[str, Any]:
+    from upvend.storage.database import Database
+
+    stats = {k: {"sent": 0, "first_failed": 0, "lost": 0, "late": 0} for k in RULES}
+    errors: dict[str, int] = {}
+    acknowledged: set[int] = set()
+    for r in reports:
+        for kind, s in r["stats"].items():
+            for key, value in s.items():
+                stats[kind][key] += value
+        for key, value in r["errors"].items():
+            errors[key] = errors.get(key, 0) + value
+        acknowledged.update(r["acknowledged"])
+    unique = {d["id"]: d for d in deliveries}
+    db = Database(url)
+    events = int(db.query("SELECT COUNT(*) AS n FROM {events}")[0]["n"])
+    media = int(db.query("SELECT COUNT(*) AS n FROM {media}")[0]["n"])
+    everything = {(d["kind"], d["video"]) if d["kind"] == "vod-callback" else (d["kind"], d["id"])
+                  for d in unique.values()}
+    db.pool.close_all()
+    lost = sum(s["lost"] for s in stats.values())
+    # Exact: one event row per notice (never two: the dedupe key), a row per object; with nothing lost, all of them.
+    exact = (events == len(unique) and media == len(everything)) if not lost else \
+        len(acknowledged) <= events <= len(unique)
+    return {"instances": instances, "deliveries": len(deliveries), "unique": len(unique),
+            "connections_peak": peak, "first_failed": sum(s["first_failed"] for s in stats.values()),
+            "late": sum(s["late"] for s in stats.values()),
+            "lost": {k: s["lost"] for k, s in stats.items()}, "per_kind": stats, "errors": errors,
+            "slowest_s": round(max((r["slowest"] for r in reports), default=0.0), 2),
+            "events": events, "media": media, "rows_exact": exact}
+
+
+def row(name: str, r: dict[str, Any]) -> str:
+    if "skipped" in r:
+        return f"   {name:34} {r['skipped']}"
+    lost = r["lost"]
+    return (f"   {name:34} {r['instances']:4} inst  conns {r['connections_peak']:4}  first-try failed "
+            f"{r['first_failed']:5} of {r['deliveries']:5} ({r['late']} late)  lost vod {lost['vod-callback']} / oss-trigger "
+            f"{lost['oss-trigger']} / cos-trigger {lost['cos-trigger']}  slowest {r['slowest_s']:.1f} s  "
+            f"rows exact: {r['rows_exact']}")
+
+
+def spread(instances: int) -> dict[str, int]:
+    """`instances` shared evenly by the three functions (uncapped: the platform starts what load asks for)."""
+    return {kind: max(1, instances // len(RULES) + (1 if n < instances % len(RULES) else 0))
+            for n, kind in enumerate(RULES)}
+
+
+def max_connections(admin_url: str) -> int:
+    from upvend.storage.database import Database
+
+    db = Database(admin_url)
+    sql = "SELECT @@max_connections AS n" if db.url.scheme == "mysql" else \
+        "SELECT setting::int AS n FROM pg_settings WHERE name = 'max_connections'"
+    n = int(db.query(sql)[0]["n"])
+    db.pool.close_all()
+    return n
+
+
+def capped(admin_url: str) -> dict[str, int]:
+    """The instance caps a template with this server's connection limit as its budget renders."""
+    from devtools.connection_budget import ConnectionBudget
+
+    return ConnectionBudget(max_connections(admin_url)).caps({kind: 1 for kind in RULES})
