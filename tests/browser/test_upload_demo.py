@@ -3,7 +3,9 @@ page's CSP, and clear failures. (The paths through the official web SDKs: test_u
 
 from __future__ import annotations
 
+import re
 import uuid
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -13,6 +15,11 @@ from tests.browser.pages import no_horizontal_overflow, sign_in, sign_in_error, 
 pytestmark = pytest.mark.browser
 PATHS = ["oss-post", "cos-post", "aliyun-vod-form"]
 PAGE = "/console/upload?refresh=250"
+
+
+def emulator_hosts(stack) -> re.Pattern:
+    """Every URL on the emulator: path-style on its address and host-style on its names under localhost."""
+    return re.compile(rf"^http://[^/]+:{urlsplit(stack.emulator_url).port}/")
 
 
 def fresh(prefix: str = "h5") -> str:
@@ -81,7 +88,7 @@ def test_a_refusal_by_the_storage_service_is_shown_with_its_code(page, stack, im
     sign_in(page, stack.gateway_url, PAGE, fresh())
     refusal = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>EntityTooLarge</Code><Message>Your "
                "proposed upload exceeds the maximum allowed size.</Message></Error>")
-    page.route(f"{stack.emulator_url}/**", lambda route: route.fulfill(
+    page.route(emulator_hosts(stack), lambda route: route.fulfill(
         status=400, body=refusal, content_type="application/xml",
         headers={"Access-Control-Allow-Origin": stack.gateway_url}))
     upload(page, image_file, "oss-post")
@@ -111,7 +118,7 @@ def test_the_vendored_sdk_builds_load_under_the_strict_csp(page, stack, page_err
 def test_a_blocked_origin_is_explained(page, stack, image_file):
     """When the bucket's CORS rule does not allow the page (the browser sees a network error), the page says so."""
     sign_in(page, stack.gateway_url, PAGE, fresh())
-    page.route(f"{stack.emulator_url}/**", lambda route: route.abort("accessdenied"))
+    page.route(emulator_hosts(stack), lambda route: route.abort("accessdenied"))
     upload(page, image_file, "aliyun-vod-form")
     assert "OSS could not be reached" in page.inner_text("#upload-error")
     assert "CORS rule" in page.inner_text("#upload-error")

@@ -11,8 +11,7 @@ from devtools.emulator.aliyun.keys import AccessKey
 from devtools.emulator.aliyun.ram_policy import PolicyGrammarError, parse_policy
 from devtools.emulator.aliyun.state import AliyunState, RpcError
 
-# 1 to 2048 characters since STS's 2022-09 change (InvalidParameter.PolicySize above).
-MAX_POLICY_CHARS = 2048
+MAX_POLICY_CHARS = 2048  # AssumeRole's documented limit on the Policy parameter
 ROLE_MAX_SESSION_SECONDS = 3600
 
 
