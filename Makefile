@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 RUN_STAMP := $(VENV)/.stack-installed
 
-.PHONY: run test venv clean package render deploy bench client-deps explain
+.PHONY: run test venv clean package render deploy bench client-deps explain deploy-cli-deps
 
 # Deploying: `make package`, `make render PROVIDER=aliyun|tencent`, `make deploy PROVIDER=... [DRY_RUN=1]`.
 PROVIDER ?=
@@ -36,7 +36,7 @@ explain: $(RUN_STAMP)
 	@test -n "$(SIGNATURE)" || { echo "make explain needs SIGNATURE=<the signature>"; exit 2; }
 	$(PY) -m devtools.cli explain "$(SIGNATURE)" $(if $(filter 1 true yes,$(JSON)),--json)
 
-test: $(STAMP) client-deps
+test: $(STAMP) client-deps deploy-cli-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The official upload SDKs the client tests drive, pinned by tests/clients/package-lock.json.
@@ -47,6 +47,17 @@ client-deps:
 
 $(CLIENT_STAMP): tests/clients/package.json tests/clients/package-lock.json
 	npm ci --prefix tests/clients --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The real deploy tools the deploy tests run offline (Serverless Devs `s`, the Tencent component loader and
+# toolkit), pinned by tests/deploy/cli/package-lock.json. No install scripts: nothing is fetched but the packages.
+DEPLOY_CLI_STAMP := tests/deploy/cli/node_modules/.installed
+deploy-cli-deps:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(DEPLOY_CLI_STAMP); \
+	else echo "npm not found: the deploy CLI tests will skip"; fi
+
+$(DEPLOY_CLI_STAMP): tests/deploy/cli/package.json tests/deploy/cli/package-lock.json
+	npm ci --prefix tests/deploy/cli --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 # Benchmarks (not part of `make test`): prints a table, writes bench/results.json.
@@ -65,9 +76,11 @@ package: $(STAMP)
 render: $(STAMP)
 	$(PY) -m devtools.cli render $(_provider)
 
-deploy: package render
+# The provider is checked before anything is packaged or rendered.
+deploy:
 	@test -n "$(PROVIDER)" || { echo "make deploy needs PROVIDER=aliyun or PROVIDER=tencent"; exit 2; }
+	@$(MAKE) --no-print-directory package render PROVIDER=$(PROVIDER)
 	$(PY) -m devtools.cli deploy $(_provider) $(if $(filter 1 true yes,$(DRY_RUN)),--dry-run)
 
 clean:
-	rm -rf $(VENV) .local build .pytest_cache tests/clients/node_modules
+	rm -rf $(VENV) .local build .pytest_cache tests/clients/node_modules tests/deploy/cli/node_modules

@@ -66,7 +66,8 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     try:
         template = load_template(args.file)
-        rendered = {provider: render(template, provider, stage=args.stage) for provider in _providers(args)}
+        rendered = {provider: render(template, provider, stage=args.stage, environ=os.environ)
+                    for provider in _providers(args)}
         for provider, files in rendered.items():  # written only when every provider rendered
             for path in write(files, args.build / provider):
                 print(path.relative_to(args.build.parent) if path.is_relative_to(args.build.parent) else path)

@@ -13,6 +13,7 @@ from typing import MutableMapping
 
 from devtools.emulator.aliyun.config import ALIYUN_DEV, aliyun_local_defaults
 from devtools.emulator.config import EmulatorConfig
+from devtools.emulator.hosts import local_name_url
 from devtools.emulator.tencent.account import DEV_ACCOUNT as TENCENT_DEV
 
 DEV_JWT_SECRET = "dev-only-jwt-secret-never-deploy-0000"
@@ -45,8 +46,9 @@ def local_defaults(emulator_url: str, data_dir: Path, emulator: EmulatorConfig) 
         # Form posts carry an upload callback to the local gateway; pull mode reads the emulated VOD API.
         "UPVEND_ALIYUN_OSS_CALLBACK_URL": f"{emulator.gateway_url}/aliyun/oss/callback",
         "UPVEND_TENCENT_VOD_API_ENDPOINT": emulator_url,
-        # The console pages upload to and show media from the emulator (another origin than the gateway).
-        "UPVEND_CONSOLE_MEDIA_ORIGINS": emulator_url,
+        # The console pages upload to and show media from the emulator (another origin than the gateway),
+        # path-style and on its host-style names (devtools.emulator.hosts).
+        "UPVEND_CONSOLE_MEDIA_ORIGINS": f"{emulator_url},{local_name_url(emulator_url, '*')}",
         # The emulated buckets are private and the VOD domains sign their URLs: GET /media signs with these.
         "UPVEND_ALIYUN_VOD_PLAY_AUTH_KEY": emulator.aliyun_vod_play_auth_key,
         "UPVEND_ALIYUN_VOD_PLAY_AUTH_VALIDITY_SECONDS": str(emulator.aliyun_vod_play_auth_validity),
@@ -59,14 +61,14 @@ def tencent_defaults(emulator_url: str) -> dict[str, str]:
     return {
         "UPVEND_TENCENT_REGION": TENCENT_DEV.region,
         "UPVEND_TENCENT_COS_BUCKET": TENCENT_DEV.bucket,
-        "UPVEND_TENCENT_COS_HOST": f"{emulator_url}/{TENCENT_DEV.bucket}",
+        "UPVEND_TENCENT_COS_HOST": local_name_url(emulator_url, f"{TENCENT_DEV.bucket}.cos.{TENCENT_DEV.region}"),
         "UPVEND_TENCENT_STS_ROLE_ARN": TENCENT_DEV.role_arn,
         "UPVEND_TENCENT_STS_ENDPOINT": emulator_url,
         "UPVEND_TENCENT_VOD_SECRET_ID": TENCENT_DEV.vod_secret_id,
         "UPVEND_TENCENT_VOD_SECRET_KEY": TENCENT_DEV.vod_secret_key,
         "UPVEND_TENCENT_VOD_SUB_APP_ID": str(TENCENT_DEV.vod_sub_app_id),
         "UPVEND_TENCENT_VOD_STORAGE_REGION": TENCENT_DEV.vod_storage_region,
-        "UPVEND_TENCENT_VOD_UGC_HOST": emulator_url,
+        "UPVEND_TENCENT_VOD_UGC_HOST": local_name_url(emulator_url, "vod2"),
         "TENCENTCLOUD_SECRETID": TENCENT_DEV.role_secret_id,
         "TENCENTCLOUD_SECRETKEY": TENCENT_DEV.role_secret_key,
         "TENCENTCLOUD_SESSIONTOKEN": TENCENT_DEV.role_token,

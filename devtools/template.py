@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from devtools.deploy.permissions import check_permissions
+from devtools.template_sections import FEATURE, Domain, Logs, Network
 
 NAME_RE = r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$"
 ENV_RE = r"^[A-Za-z][A-Za-z0-9_]*$"
@@ -106,6 +107,8 @@ class Function(Strict):
     http: list[HttpRoute] = Field(default_factory=list)
     trigger: Trigger | None = None
     local_only: bool = False
+    # The `features:` entry that switches this function on or off for deployment (none: always deployed).
+    feature: str | None = Field(None, pattern=FEATURE)
     # Cloud API actions the function calls, e.g. [sts:AssumeRole, vod:CreateUploadVideo]; its execution
     # role is granted exactly these (devtools/deploy/permissions.py lists the known ones).
     permissions: list[str] = Field(default_factory=list)
@@ -161,7 +164,24 @@ class Template(Strict):
     app: str = Field(pattern=NAME_RE)
     python: Literal["3.10", "3.11", "3.12"] = "3.10"
     layer: Layer
+    # feature name -> deployed or not; functions name their feature (`feature:`). Local runs serve them all.
+    features: dict[Annotated[str, Field(pattern=FEATURE)], bool] = Field(default_factory=dict)
+    network: Network = Network()
+    logs: Logs = Logs()
+    domain: Domain = Domain()
     functions: list[Function] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _features_are_declared_and_used(self) -> "Template":
+        used = {fn.feature for fn in self.functions if fn.feature}
+        for fn in self.functions:
+            if fn.feature and fn.feature not in self.features:
+                raise ValueError(f"function '{fn.name}' names feature '{fn.feature}', which `features:` does not "
+                                 f"declare (declared: {', '.join(self.features) or 'none'})")
+        unused = sorted(set(self.features) - used)
+        if unused:
+            raise ValueError(f"feature '{unused[0]}' is declared but no function names it")
+        return self
 
     @model_validator(mode="after")
     def _unique(self) -> "Template":
@@ -181,6 +201,10 @@ class Template(Strict):
 
     def function(self, name: str) -> Function:
         return next(fn for fn in self.functions if fn.name == name)
+
+    def enabled(self, fn: Function) -> bool:
+        """Whether `fn` is deployed: not local-only, and its feature (if it has one) is switched on."""
+        return not fn.local_only and (fn.feature is None or self.features[fn.feature])
 
 
 def _defaults(raw: dict[str, Any]) -> Defaults:

@@ -8,6 +8,9 @@ module.exports = {
   devLoginCode: "test-devtools",
   // One of: "oss-post", "cos-post", "aliyun-vod", "tencent-vod", "cos-sdk" (see upvend/paths.js).
   uploadPath: "oss-post",
+  // cos-sdk only: cos-wx-sdk-v5's `Domain` for a custom bucket domain. Against `make run` the emulator's
+  // COS answers "http://{Bucket}.cos.{Region}.localhost:8001"; "" = the real COS domain.
+  cosDomain: "",
   // How often "my media" and the upload page re-read GET /media while a row is not final.
   refreshMs: 1000,
   // Rows per page of "my media".

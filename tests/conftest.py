@@ -8,10 +8,14 @@ from typing import Callable, Iterator
 import httpx
 import pytest
 
+from devtools.loopback_names import resolve_localhost_names
 from devtools.stack import LocalStack
 from tests.log_audit import LineRecorder, SecretBook, harvesting_answers, leaks
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# The stack hands out host-style names under localhost (devtools.emulator.hosts); test clients resolve them
+# to loopback as browsers do.
+resolve_localhost_names()
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -10,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, TextIO
 
-from devtools.deploy.targets import (DEPLOY_DEFAULTS, DEPLOY_VARIABLES, check_provider, deployable,
-                                     layer_settings, runtime, trigger_variables)
+from devtools.deploy.targets import DEPLOY_VARIABLES, SECTION_VARIABLES, check_provider, runtime
+from devtools.deploy.variables import check_database_url, classify
 from devtools.template import Template
 
 INSTALL = {"aliyun": ("s", "Serverless Devs", "npm i -g @serverless-devs/s",
@@ -19,7 +20,7 @@ INSTALL = {"aliyun": ("s", "Serverless Devs", "npm i -g @serverless-devs/s",
            "tencent": ("scf", "Serverless Cloud Framework", "npm i -g serverless-cloud-framework",
                        "put TENCENT_SECRET_ID / TENCENT_SECRET_KEY in build/tencent/.env, or let `scf deploy` "
                        "show its login QR code")}
-_REFERENCES = re.compile(r"\$\{env(?:\('([A-Z][A-Z0-9_]*)'\)|:([A-Z][A-Z0-9_]*))\}")
+_REFERENCES = re.compile(r"\$\{env(?:\('([A-Z][A-Z0-9_]*)'(?:,\s*'[^']*')?\)|:([A-Z][A-Z0-9_]*))\}")
 
 
 class DeployError(RuntimeError):
@@ -64,21 +65,9 @@ def make_plan(template: Template, provider: str, out: Path, environ: Mapping[str
     deploy_file = out / ("s.yaml" if provider == "aliyun" else "serverless.yml")
     if not deploy_file.is_file() or not (out / "dist" / f"{template.layer.name}.zip").is_file():
         raise DeployError(f"{deploy_file} or the packages are missing: run `make package render PROVIDER={provider}`")
-    secret = {e.name: e.secret for fn in deployable(template, provider) for e in fn.env}
-    has_default = layer_settings()
-    # Deploy variables name the region, bucket or roles the deployment itself uses, and a trigger's
-    # bucket or filter cannot be empty: those are never optional, even when a function reads them too.
-    deploy_level = set(DEPLOY_VARIABLES[provider]) | set(trigger_variables(template, provider))
-
-    def may_be_unset(name: str) -> bool:
-        if name not in secret or name in deploy_level:
-            return False
-        return has_default[name] if name in has_default else not secret[name]
-
-    referenced = referenced_variables(out)
-    optional = [n for n in referenced if may_be_unset(n)]
-    defaults = {n: DEPLOY_DEFAULTS[n] for n in referenced if n not in optional and n in DEPLOY_DEFAULTS}
-    required = [n for n in referenced if n not in optional and n not in defaults]
+    check_database_url(template, provider, environ)
+    variables = classify(template, provider, referenced_variables(out))
+    required, optional, defaults = variables.required, variables.optional, variables.defaults
     steps: list[Step] = []
     if provider == "aliyun":
         access = ["-a", environ["UPVEND_ALIYUN_ACCESS"]] if environ.get("UPVEND_ALIYUN_ACCESS") else []
@@ -107,7 +96,7 @@ def describe(plan: Plan, template: Template) -> str:
         lines.append("  defaults when unset: " + ", ".join(f"{n}={v}" for n, v in plan.defaults.items()))
     if plan.missing:
         lines.append("  MISSING: " + ", ".join(plan.missing))
-        known = DEPLOY_VARIABLES[plan.provider]
+        known = {**SECTION_VARIABLES, **DEPLOY_VARIABLES[plan.provider]}
         lines += [f"    {n}: {known[n]}" for n in plan.missing if n in known]
     return "\n".join(lines)
 
@@ -125,24 +114,87 @@ def _run(step: Step, env: dict[str, str], out: TextIO) -> str:
     return "".join(captured)
 
 
+def deploy_environment(plan: Plan, environ: Mapping[str, str]) -> dict[str, str]:
+    """The CLI's environment: unset optional settings empty (the function default applies), defaults filled."""
+    return {**environ, **{n: "" for n in plan.optional if n not in environ},
+            **{n: v for n, v in plan.defaults.items() if not environ.get(n)}}
+
+
+_UNRESOLVED = re.compile(r"\$\{(env|vars|config|resources)\b")
+
+
+def preview(plan: Plan, env: Mapping[str, str], out: TextIO) -> int:
+    """`s preview`: Serverless Devs resolves every ${...} of s.yaml offline. Only the verdict is printed: the
+    resolved file holds the secrets' values."""
+    env = dict(env)
+    if not env.get("UPVEND_FC_LAYER_ARN"):  # not published yet: a placeholder of the same form
+        env["UPVEND_FC_LAYER_ARN"] = "acs:fc:cn-hangzhou:0:layers/preview/versions/1"
+    access = ["-a", env["UPVEND_ALIYUN_ACCESS"]] if env.get("UPVEND_ALIYUN_ACCESS") else []
+    try:
+        done = subprocess.run(["s", "preview", "-t", "s.yaml", "-o", "json", *access], cwd=plan.steps[-1].cwd, env=env,
+                              capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        print(f"s preview could not run: {exc}", file=out)
+        return 1
+    start = done.stdout.find("{")
+    if done.returncode != 0 or start < 0:
+        errors = [line for line in (done.stdout + done.stderr).splitlines() if "Error" in line or "not found" in line]
+        print("s preview failed:\n  " + "\n  ".join(errors[:10] or ["(no error message)"]), file=out)
+        return 1
+    left = sorted({m.group(0) for m in _UNRESOLVED.finditer(done.stdout[start:])})
+    if left:
+        print(f"s preview left {', '.join(m + '...}' for m in left)} unresolved (is an access with an AccountID configured? "
+              "`s config add ... --AccountID <id>`)", file=out)
+        return 1
+    print(f"s preview: every variable of s.yaml resolved ({len(json.loads(done.stdout[start:])['resources'])} "
+          "resources)", file=out)
+    return 0
+
+
+def check_scf_cli(which: Callable[[str], str | None]) -> None:
+    """The `scf` command must be Serverless Cloud Framework: the retired Python SCF CLI (`pip install scf`,
+    package `tcfcli`) installs a command of the same name that knows neither serverless.yml nor function URLs."""
+    path = which("scf")
+    if path is None:
+        return
+    try:
+        head = Path(path).read_bytes()[:4096].decode("utf-8", "replace")
+        done = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return
+    if "tcfcli" in head or re.search(r"^\[o\] Version: 0\.", done.stdout + done.stderr, re.MULTILINE):
+        raise DeployError(f"`scf` at {path} is the retired Python SCF CLI (pip package scf / tcfcli): it cannot "
+                          "deploy serverless.yml apps. Uninstall it (`pip uninstall scf`) and install Serverless "
+                          "Cloud Framework: npm i -g serverless-cloud-framework")
+
+
 def deploy(template: Template, provider: str, out: Path, environ: Mapping[str, str], *, dry_run: bool = False,
            which: Callable[[str], str | None] = shutil.which, stdout: TextIO = sys.stdout) -> int:
-    """Print the plan; unless `dry_run`, run it with the installed CLI. Returns an exit status."""
+    """Print the plan; unless `dry_run`, run it with the installed CLI. Returns an exit status.
+    A dry run still runs what the CLI can do offline: `s preview` resolves every variable of s.yaml."""
     plan = make_plan(template, provider, out, environ)
     print(describe(plan, template), file=stdout)
-    if dry_run:
-        print("DRY_RUN: nothing was deployed.", file=stdout)
-        return 0
     command, tool, install, login = INSTALL[provider]
-    if which(command) is None:
+    installed = which(command) is not None
+    if provider == "tencent" and installed:
+        check_scf_cli(which)
+    if dry_run:
+        status = 0
+        if provider == "aliyun" and installed and not plan.missing:
+            status = preview(plan, deploy_environment(plan, environ), stdout)
+        elif provider == "aliyun":
+            print("s preview skipped: " + ("set the MISSING variables first" if installed else "`s` is not installed"),
+                  file=stdout)
+        print("DRY_RUN: nothing was deployed.", file=stdout)
+        return status
+    if not installed:
         print(f"\n{tool} (`{command}`) is not installed. Install it, give it credentials, then run the plan:\n"
               f"  {install}\n  {login}\n  make deploy PROVIDER={provider}", file=stdout)
         return 1
     if plan.missing:
         print(f"\nset {', '.join(plan.missing)} and run again.", file=stdout)
         return 1
-    env = {**environ, **{n: "" for n in plan.optional if n not in environ},
-           **{n: v for n, v in plan.defaults.items() if not environ.get(n)}}
+    env = deploy_environment(plan, environ)
     for step in plan.steps:
         output = _run(step, env, stdout)
         if step.layer_arn_from:

@@ -51,6 +51,9 @@ KNOWN_ACTIONS: dict[str, dict[str, str]] = {
 # Session policies passed to AssumeRole narrow this further to one caller's key.
 _OSS_WRITE = ["oss:PutObject", "oss:InitiateMultipartUpload", "oss:UploadPart", "oss:CompleteMultipartUpload",
               "oss:AbortMultipartUpload", "oss:ListParts"]
+# cos:ListMultipartUploads is a bucket request, but the official SDKs send it with the key as its prefix
+# (sliceUploadFile looks for an upload to resume and fails when it is refused) and Tencent's STS SDK samples
+# grant it on the allowed prefix: it stays, scoped like the rest.
 _COS_WRITE = ["cos:PutObject", "cos:PostObject", "cos:InitiateMultipartUpload", "cos:ListMultipartUploads",
               "cos:ListParts", "cos:UploadPart", "cos:CompleteMultipartUpload", "cos:AbortMultipartUpload"]
 

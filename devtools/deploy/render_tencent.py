@@ -8,9 +8,9 @@ deployed first.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
-from devtools.deploy.targets import CLOUD_FRAMEWORK as ENV, deployable, runtime
+from devtools.deploy.targets import CLOUD_FRAMEWORK as ENV, browser_origins, deployable, runtime, uses_database
 from devtools.template import Function, Template, TemplateError
 
 REGION = ENV.ref("UPVEND_TENCENT_REGION")
@@ -33,11 +33,25 @@ def cron(every_minutes: int) -> str:
                         "divisor of 60 minutes or of 24 hours")
 
 
-def events(fn: Function) -> list[dict[str, Any]]:
+def cors_config(fn: Function, environ: Mapping[str, str]) -> dict[str, Any] | None:
+    """The function URL's CORS rule (tencent-component-toolkit `triggers/http.js` sends it as the trigger's
+    CorsConfig): the same origins, methods and headers the function itself allows."""
+    origins = browser_origins(fn, environ)
+    if not origins:
+        return None
+    return {"enable": True, "origins": origins, "methods": sorted({r.method for r in fn.http} | {"OPTIONS"}),
+            "headers": ["Authorization", "Content-Type"], "maxAge": 600}
+
+
+def events(fn: Function, environ: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     if fn.http:
         # Function URL (API Gateway triggers are retired); NONE: the function checks the caller's JWT.
-        return [{"http": {"parameters": {"qualifier": "$DEFAULT", "authType": "NONE",
-                                         "netConfig": {"enableExtranet": True, "enableIntranet": False}}}}]
+        parameters: dict[str, Any] = {"qualifier": "$DEFAULT", "authType": "NONE",
+                                      "netConfig": {"enableExtranet": True, "enableIntranet": False}}
+        cors = cors_config(fn, environ or {})
+        if cors:
+            parameters["corsConfig"] = cors
+        return [{"http": {"parameters": parameters}}]
     trigger = fn.trigger
     assert trigger is not None
     if trigger.cos:
@@ -48,7 +62,7 @@ def events(fn: Function) -> list[dict[str, Any]]:
         return [{"cos": {"parameters": {"bucket": bucket, "qualifier": "$DEFAULT", "filter": flt,
                                         "events": event, "enable": True}}} for event in cos.events]
     if trigger.timer:
-        return [{"timer": {"parameters": {"qualifier": "$DEFAULT", "cronExpression": cron(trigger.timer.every_minutes),
+        return [{"timer": {"parameters": {"name": "timer", "qualifier": "$DEFAULT", "cronExpression": cron(trigger.timer.every_minutes),
                                           "enable": trigger.timer.enabled}}}]
     raise ValueError(f"{fn.name}: a {trigger.kind} trigger cannot run on SCF")
 
@@ -57,7 +71,7 @@ def layer_output(template: Template, key: str) -> str:
     return f"${{output:${{stage}}:${{app}}:{template.layer.name}.{key}}}"
 
 
-def function_instance(template: Template, fn: Function) -> dict[str, Any]:
+def function_instance(template: Template, fn: Function, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     inputs: dict[str, Any] = {
         "name": fn.name,
         "namespace": "default",
@@ -74,7 +88,14 @@ def function_instance(template: Template, fn: Function) -> dict[str, Any]:
     }
     if fn.permissions:
         inputs["role"] = f"{ENV.ref('UPVEND_ROLE_PREFIX')}-{fn.name}"
-    inputs["events"] = events(fn)
+    network = template.network.tencent
+    if network and uses_database(fn):
+        inputs["vpcConfig"] = {"vpcId": ENV.value(network.vpc_id), "subnetId": ENV.value(network.subnet_id)}
+        inputs["publicAccess"] = True  # kept with a VPC: the functions call WeChat and VOD over the internet
+    logs = template.logs.tencent
+    if logs:
+        inputs["cls"] = {"logsetId": ENV.value(logs.logset_id), "topicId": ENV.value(logs.topic_id)}
+    inputs["events"] = events(fn, environ)
     return {"component": "scf", "name": fn.name, "inputs": inputs}
 
 
@@ -84,7 +105,8 @@ def layer_instance(template: Template) -> dict[str, Any]:
         "runtimes": [runtime(template, "tencent")], "description": f"{template.app} layer"}}
 
 
-def render_app(template: Template, stage: str = "prod") -> dict[str, dict[str, Any]]:
+def render_app(template: Template, stage: str = "prod",
+               environ: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:
     """Relative path -> document: the app file, the layer instance and one instance per function."""
     functions = deployable(template, "tencent")
     names = [template.layer.name] + [fn.name for fn in functions]
@@ -95,5 +117,5 @@ def render_app(template: Template, stage: str = "prod") -> dict[str, dict[str, A
     files: dict[str, dict[str, Any]] = {"serverless.yml": {"app": template.app, "stage": stage}}
     files[f"{template.layer.name}/serverless.yml"] = layer_instance(template)
     for fn in functions:
-        files[f"{fn.name}/serverless.yml"] = function_instance(template, fn)
+        files[f"{fn.name}/serverless.yml"] = function_instance(template, fn, environ)
     return files

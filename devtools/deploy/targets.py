@@ -6,6 +6,7 @@ import importlib
 import pkgutil
 import re
 from dataclasses import dataclass
+from typing import Mapping
 
 from devtools.template import Function, Template, TemplateError
 
@@ -43,6 +44,22 @@ DEPLOY_VARIABLES: dict[str, dict[str, str]] = {
     },
 }
 
+# What the variables of the shipped template's `network`, `logs` and `domain` sections name (for the
+# MISSING list of `make deploy`; a template may use other names).
+SECTION_VARIABLES: dict[str, str] = {
+    "UPVEND_ALIYUN_VPC_ID": "VPC of the database (network.aliyun)",
+    "UPVEND_ALIYUN_VSWITCH_ID": "vSwitch in that VPC the functions run in",
+    "UPVEND_ALIYUN_SECURITY_GROUP_ID": "security group the database allows",
+    "UPVEND_TENCENT_VPC_ID": "VPC of the database (network.tencent)",
+    "UPVEND_TENCENT_SUBNET_ID": "subnet in that VPC the functions run in",
+    "UPVEND_ALIYUN_LOG_PROJECT": "SLS project of the function logs (logs.aliyun)",
+    "UPVEND_ALIYUN_LOG_STORE": "SLS logstore of the function logs",
+    "UPVEND_TENCENT_CLS_LOGSET_ID": "CLS logset of the function logs (logs.tencent)",
+    "UPVEND_TENCENT_CLS_TOPIC_ID": "CLS topic of the function logs",
+    "UPVEND_ALIYUN_DOMAIN": "the API's custom domain (domain.aliyun), CNAME to <account-id>.<region>.fc.aliyuncs.com",
+    "UPVEND_ALIYUN_DOMAIN_CERT_ID": "id of the domain's certificate in Aliyun's certificate service",
+}
+
 # Deploy-time variables a trigger filter needs even when the deployer leaves them unset: the value the
 # functions themselves fall back to (upvend.uploads declares the same default), so the trigger's prefix
 # and the keys the functions issue always agree.
@@ -53,22 +70,40 @@ REFERENCE = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
 
 @dataclass(frozen=True)
 class EnvSyntax:
-    """How a deploy tool spells "the value of environment variable NAME at deploy time"."""
+    """How a deploy tool spells "the value of environment variable NAME at deploy time" (and, when it has
+    a syntax for it, "... or this default when NAME is unset")."""
 
     template: str
+    with_default: str | None = None
 
-    def ref(self, name: str) -> str:
+    def ref(self, name: str, default: str | None = None) -> str:
+        if default is not None and self.with_default is not None:
+            return self.with_default.format(name=name, default=default)
         return self.template.format(name=name)
 
-    def value(self, text: str) -> str:
-        """A template string; each `${NAME}` in it means a deploy-time variable."""
-        return REFERENCE.sub(lambda match: self.ref(match.group(1)), text)
+    def value(self, text: str, defaults: Mapping[str, str] | None = None) -> str:
+        """A template string; each `${NAME}` in it means a deploy-time variable (with its default, if any)."""
+        defaults = defaults or {}
+        return REFERENCE.sub(lambda match: self.ref(match.group(1), defaults.get(match.group(1))), text)
 
 
-# Serverless Devs: ${env('NAME')} (devsapp/fc3 docs/zh/tips.md); serverless-cloud-framework resolves
-# ${env:NAME} before deploying (src/libs/utils/basic.js resolveVariables).
-SERVERLESS_DEVS = EnvSyntax("${{env('{name}')}}")
+# Serverless Devs: ${env('NAME')}, and ${env('NAME', 'default')} (devsapp/fc3 docs/zh/tips.md; an unset
+# ${env('NAME')} stops `s` with "env('NAME') not found"); serverless-cloud-framework resolves ${env:NAME}
+# before deploying (src/libs/utils/basic.js resolveVariables) and has no default syntax.
+SERVERLESS_DEVS = EnvSyntax("${{env('{name}')}}", "${{env('{name}', '{default}')}}")
 CLOUD_FRAMEWORK = EnvSyntax("${{env:{name}}}")
+
+CORS_SETTING = "UPVEND_CORS_ORIGINS"
+
+
+def browser_origins(fn: Function, environ: Mapping[str, str]) -> list[str]:
+    """The browser origins an HTTP function allows (its template value, else the deployer's
+    UPVEND_CORS_ORIGINS); the platform must then let preflight requests through to it."""
+    entry = next((e for e in fn.env if e.name == CORS_SETTING), None)
+    if not fn.http or entry is None:
+        return []
+    raw = entry.value if entry.value is not None else environ.get(CORS_SETTING, "")
+    return [part.strip() for part in raw.split(",") if part.strip()]
 
 
 def runtime(template: Template, provider: str) -> str:
@@ -81,8 +116,33 @@ def runtime(template: Template, provider: str) -> str:
 
 
 def deployable(template: Template, provider: str) -> list[Function]:
-    """The functions deployed to `provider` (local-only ones are never packaged or rendered)."""
-    return [fn for fn in template.functions if fn.provider == provider and not fn.local_only]
+    """The functions deployed to `provider`: local-only ones and those of switched-off features are never
+    packaged, rendered, given a policy or asked a variable for."""
+    return [fn for fn in template.functions if fn.provider == provider and template.enabled(fn)]
+
+
+DATABASE_SETTING = "UPVEND_DATABASE_URL"
+
+
+def uses_database(fn: Function) -> bool:
+    """A function that reads the database URL; it is the one that needs the private network."""
+    return any(e.name == DATABASE_SETTING for e in fn.env)
+
+
+def section_variables(template: Template, provider: str) -> list[str]:
+    """Deploy-time variables named in the `network`, `logs` and `domain` sections for `provider`, when
+    some deployed function uses them."""
+    functions = deployable(template, provider)
+    used = [getattr(template.logs, provider) if functions else None,
+            getattr(template.network, provider) if any(uses_database(fn) for fn in functions) else None,
+            getattr(template.domain, provider, None) if any(fn.http for fn in functions) else None]
+    names: dict[str, None] = {}
+    for section in filter(None, used):
+        for value in section.model_dump().values():
+            for text in value if isinstance(value, list) else [value]:
+                if isinstance(text, str):
+                    names.update(dict.fromkeys(REFERENCE.findall(text)))
+    return list(names)
 
 
 def trigger_variables(template: Template, provider: str) -> list[str]:

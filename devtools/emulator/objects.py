@@ -37,6 +37,10 @@ class ObjectStore:
             raise InvalidObjectKey("bad object key")
         return self.root / bucket / "objects" / key
 
+    def check(self, bucket: str, key: str) -> None:
+        """Raise InvalidObjectKey for a bucket or key the store would refuse."""
+        self._path(bucket, key)
+
     def put(self, bucket: str, key: str, data: bytes, content_type: str = "application/octet-stream",
             metadata: dict[str, str] | None = None, etag: str | None = None) -> StoredObject:
         """Store an object; its ETag is the MD5 of `data` unless the upload gives another (multipart)."""

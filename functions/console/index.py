@@ -47,6 +47,6 @@ app = create_app([
     ApiRoute("GET", "/console/config.json", config, "Where the pages find the API.", auth=False,
              response=ConsoleConfig),
     ApiRoute("GET", "/console/assets/{name}", asset, "The pages' scripts and styles.", auth=False,
-             media_type=("text/javascript", "text/css", "image/svg+xml"), errors=(404,)),
+             media_type=("text/javascript", "text/css", "image/svg+xml", "text/plain"), errors=(404,)),
 ])
 handler = main_handler = http_handler(app, function="console")

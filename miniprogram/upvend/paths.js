@@ -83,9 +83,10 @@ function vodErrorText(result) {
  * The COS client of cos-wx-sdk-v5, fed by /tencent/cos/sts. The keys may write only under the caller's
  * prefix; the SDK asks again when they expire.
  */
-function cosClient(session, COS) {
+function cosClient(session, COS, domain) {
   let target = null;
   const cos = new COS({
+    ...(domain ? { Domain: domain } : {}),
     getAuthorization(options, callback) {
       session.call("POST", "/tencent/cos/sts", {}).then((answer) => {
         target = answer;
@@ -106,9 +107,12 @@ function keyUnder(prefix, type) {
   return `${prefix}${now.getUTCFullYear()}/${month}/${random}.${type.extension}`;
 }
 
-/** COS through cos-wx-sdk-v5: `method` is putObject, postObject or sliceUploadFile (multipart). */
-async function cosSdk({ session, file, type, onProgress, job, sdks, method = "putObject" }) {
-  const { cos, target } = cosClient(session, sdks.cos());
+/**
+ * COS through cos-wx-sdk-v5: `method` is putObject, postObject or sliceUploadFile (multipart). `cosDomain`
+ * is the SDK's `Domain` option for a custom or local bucket domain, e.g. "{Bucket}.cos.{Region}.example.com".
+ */
+async function cosSdk({ session, file, type, onProgress, job, sdks, method = "putObject", cosDomain = "" }) {
+  const { cos, target } = cosClient(session, sdks.cos(), cosDomain);
   const where = await target();
   job.check();
   const key = keyUnder(where.prefix, type);

@@ -15,10 +15,11 @@ from upvend import settings
 from upvend.errors import NotFound
 
 # Where browser uploads and media go on the real clouds: OSS and VOD storage (aliyuncs.com),
-# COS (myqcloud.com) and the VOD UGC upload host.
-CLOUD_UPLOAD_ORIGINS = ("https://*.aliyuncs.com", "https://*.myqcloud.com", "https://vod2.qcloud.com")
+# COS (myqcloud.com), the VOD UGC upload host and the usage reports vod-js-sdk-v6 sends.
+CLOUD_UPLOAD_ORIGINS = ("https://*.aliyuncs.com", "https://*.myqcloud.com", "https://vod2.qcloud.com",
+                        "https://vodreport.qcloud.com")
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-                 ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
+                 ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".txt": "text/plain; charset=utf-8"}
 
 
 def _origin(raw: str) -> str:

@@ -27,13 +27,13 @@ def sign_in(page, base_url: str, path: str, name: str) -> None:
     assert page.inner_text("#who") == f"o-{name}"
 
 
-def upload(page, file: Path, path_choice: str) -> None:
+def upload(page, file: Path, path_choice: str, timeout: float = TIMEOUT_MS) -> None:
     """Upload `file` on the demo page through one path and wait until the page reports the end."""
     page.set_input_files("#file", str(file))
     page.check(f"input[name=path][value={path_choice}]")
     page.click("#upload-button")
     page.wait_for_selector("#upload-form[data-state=uploaded], #upload-form[data-state=failed]",
-                           timeout=TIMEOUT_MS)
+                           timeout=timeout)
 
 
 def no_horizontal_overflow(page) -> bool:

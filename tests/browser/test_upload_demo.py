@@ -1,8 +1,11 @@
-"""The H5 upload demo in chromium: sign-in, the four upload paths with progress, and clear failures."""
+"""The H5 upload demo in chromium: sign-in, the form upload paths with progress, the SDK builds under the
+page's CSP, and clear failures. (The paths through the official web SDKs: test_upload_demo_sdks.py.)"""
 
 from __future__ import annotations
 
+import re
 import uuid
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -10,8 +13,13 @@ from tests.browser.conftest import png_bytes
 from tests.browser.pages import no_horizontal_overflow, sign_in, sign_in_error, submit_sign_in, upload
 
 pytestmark = pytest.mark.browser
-PATHS = ["oss-post", "cos-post", "tencent-vod", "aliyun-vod"]
+PATHS = ["oss-post", "cos-post", "aliyun-vod-form"]
 PAGE = "/console/upload?refresh=250"
+
+
+def emulator_hosts(stack) -> re.Pattern:
+    """Every URL on the emulator: path-style on its address and host-style on its names under localhost."""
+    return re.compile(rf"^http://[^/]+:{urlsplit(stack.emulator_url).port}/")
 
 
 def fresh(prefix: str = "h5") -> str:
@@ -80,7 +88,7 @@ def test_a_refusal_by_the_storage_service_is_shown_with_its_code(page, stack, im
     sign_in(page, stack.gateway_url, PAGE, fresh())
     refusal = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>EntityTooLarge</Code><Message>Your "
                "proposed upload exceeds the maximum allowed size.</Message></Error>")
-    page.route(f"{stack.emulator_url}/**", lambda route: route.fulfill(
+    page.route(emulator_hosts(stack), lambda route: route.fulfill(
         status=400, body=refusal, content_type="application/xml",
         headers={"Access-Control-Allow-Origin": stack.gateway_url}))
     upload(page, image_file, "oss-post")
@@ -89,28 +97,36 @@ def test_a_refusal_by_the_storage_service_is_shown_with_its_code(page, stack, im
             "(HTTP 400)") in page.inner_text("#upload-error")
 
 
-def test_the_vod_upload_host_error_is_shown(page, stack, tmp_path):
-    """A file without an extension: ApplyUploadUGC refuses it and the page says what VOD said."""
-    no_extension = tmp_path / "snapshot"
-    no_extension.write_bytes(png_bytes())
+def test_the_vendored_sdk_builds_load_under_the_strict_csp(page, stack, page_errors):
+    """ali-oss, cos-js-sdk-v5 and vod-js-sdk-v6 load from the page's own origin and run no eval."""
     sign_in(page, stack.gateway_url, PAGE, fresh())
-    upload(page, no_extension, "tencent-vod")
-    message = page.inner_text("#upload-error")
-    assert "VOD ApplyUploadUGC failed: videoType must be the file extension (code 10003)." in message
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    loaded = page.evaluate("""async () => {
+        const { loadSdk } = await import("/console/assets/sdk_paths.js");
+        const [OSS, COS, TcVod] = await Promise.all(["OSS", "COS", "TcVod"].map(loadSdk));
+        new OSS({ region: "oss-cn-shanghai", bucket: "upvend-dev", accessKeyId: "k", accessKeySecret: "s", stsToken: "t" });
+        new COS({ getAuthorization: () => {} });
+        new TcVod.default({ getSignature: async () => "sig" });
+        return [typeof OSS, typeof COS, typeof TcVod.default];
+    }""")
+    assert loaded == ["function", "function", "function"]
+    assert violations == [] and page_errors.messages == []
 
 
 def test_a_blocked_origin_is_explained(page, stack, image_file):
     """When the bucket's CORS rule does not allow the page (the browser sees a network error), the page says so."""
     sign_in(page, stack.gateway_url, PAGE, fresh())
-    page.route(f"{stack.emulator_url}/**", lambda route: route.abort("accessdenied"))
-    upload(page, image_file, "aliyun-vod")
+    page.route(emulator_hosts(stack), lambda route: route.abort("accessdenied"))
+    upload(page, image_file, "aliyun-vod-form")
     assert "OSS could not be reached" in page.inner_text("#upload-error")
     assert "CORS rule" in page.inner_text("#upload-error")
 
 
 def test_the_demo_fits_a_phone(phone, stack, image_file, page_errors):
     sign_in(phone, stack.gateway_url, PAGE, fresh())
-    upload(phone, image_file, "aliyun-vod")
+    upload(phone, image_file, "aliyun-vod-form")
     assert phone.inner_text("#progress-text") == "100 %"
     assert no_horizontal_overflow(phone)
     assert page_errors.messages == []

@@ -1,19 +1,27 @@
-// cos-wx-sdk-v5 under a minimal wx stub, getAuthorization -> POST /tencent/cos/sts:
+// cos-wx-sdk-v5 under the wx shim, getAuthorization -> POST /tencent/cos/sts:
 // postObject (a form with a request signature in `Signature`) or sliceUploadFile (multipart).
 // argv[2]: {"gateway", "emulator", "user", "size", "name", "method", "outside"?}. Prints one RESULT line.
 'use strict';
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { createWx } = require('./wx_stub');
+const { createWx } = require('./wx_shim');
 const { call, login, waitForRow } = require('./stack_client');
+
+/** COS's answer inside the SDK's error (sliceUploadFile nests it as error.error, with the step that failed). */
+function cosRefusal(error) {
+  for (let e = error; e && typeof e === 'object'; e = e.error) {
+    if (e.statusCode && e.error && e.error.Code) return { statusCode: e.statusCode, code: e.error.Code };
+  }
+  return { statusCode: undefined, code: undefined, detail: JSON.stringify(error).slice(0, 500) };
+}
 
 async function main() {
   const config = JSON.parse(process.argv[2]);
   const token = await login(config.gateway, config.user);
   const first = await call(config.gateway, '/tencent/cos/sts', token, {});
-  // The only mapping: the bucket's COS host resolves to the local emulator.
-  global.wx = createWx({ [`${first.bucket}.cos.${first.region}.myqcloud.com`]: config.emulator });
+  // Every hostname resolves to the local emulator, so nothing leaves loopback.
+  global.wx = createWx({ emulatorUrl: config.emulator, cloudHosts: [/./] });
   global.window = global;
   global.getCurrentPages = () => [];
   const COS = require('cos-wx-sdk-v5');
@@ -40,8 +48,7 @@ async function main() {
     const row = await waitForRow(config.gateway, token, `${first.bucket}/${key}`);
     console.log('RESULT ' + JSON.stringify({ ok: true, key, etag: data.ETag, statusCode: data.statusCode, row }));
   } catch (error) {
-    console.log('RESULT ' + JSON.stringify({ ok: false, key, statusCode: error.statusCode,
-                                             code: error.error && error.error.Code, refused: global.wx.refused }));
+    console.log('RESULT ' + JSON.stringify({ ok: false, key, ...cosRefusal(error) }));
   }
 }
 

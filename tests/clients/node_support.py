@@ -1,39 +1,19 @@
-"""Running the client SDK scripts under Node 20 against the local stack.
+"""Running one client SDK script under Node 20 against the local stack and reading its outcome.
 
-The SDKs come from tests/clients/package.json + lock (`make client-deps`). Outside CI the tests skip
-when Node or the installed SDKs are missing; under CI=true a missing one fails the test.
+The SDKs come from tests/clients/package.json + lock (`make client-deps`); require_node skips outside CI
+when Node or the packages are missing and fails under CI=true.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-from pathlib import Path
 from typing import Any
 
-import pytest
+from tests.clients.node_runner import CLIENTS, require_node
 
-from tests.conftest import IN_CI
-
-CLIENTS = Path(__file__).resolve().parent
 NODE_MODULES = CLIENTS / "node_modules"
-
-
-def require_node() -> str:
-    """The node binary, or skip (outside CI) / fail (CI) with the reason."""
-    node = shutil.which("node")
-    problem = None
-    if node is None:
-        problem = "node is not installed"
-    elif not (NODE_MODULES / ".installed").exists():
-        problem = "the client SDKs are not installed (make client-deps)"
-    if problem:
-        if IN_CI:
-            pytest.fail(f"{problem} under CI=true")
-        pytest.skip(problem)
-    return node
 
 
 def run_node(script: str, config: dict[str, Any], timeout: float = 120) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""cos-wx-sdk-v5 in Node under a minimal wx stub, with /tencent/cos/sts: postObject's Signature form and multipart."""
+"""cos-wx-sdk-v5 in Node under the wx shim, with /tencent/cos/sts: postObject's Signature form and multipart."""
 
 from __future__ import annotations
 

@@ -28,3 +28,7 @@ def test_form_upload_paths_cancel_renewal_and_refusals(node_env):
 
 def test_pages_render_signed_out_uploading_done_and_error(node_env):
     run_node_tests(TESTS / "pages.test.js", node_env)
+
+
+def test_sdk_paths_vod_wx_sdk_v2_and_cos_wx_sdk_v5(node_env):
+    run_node_tests(TESTS / "sdk_paths.test.js", node_env)

@@ -1,4 +1,4 @@
-"""vod-wx-sdk-v2 in Node under a minimal wx stub: from login to a ready row, through the VOD host's COS relay.
+"""vod-wx-sdk-v2 in Node under the wx shim: from login to a ready row, through the VOD host's COS relay.
 
 The SDK sends every COS request to vod2.qcloud.com with `Vod-Forward-Cos: <bucket host>`, slices every
 file (one part below its 8 MB chunk size) and commits with the signature it applied with.

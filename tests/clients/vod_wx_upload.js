@@ -1,4 +1,4 @@
-// vod-wx-sdk-v2 under a minimal wx stub: getSignature -> POST /tencent/vod/signature, the SDK's own
+// vod-wx-sdk-v2 under the wx shim: getSignature -> POST /tencent/vod/signature, the SDK's own
 // ApplyUploadUGC / COS (relayed by vod2.qcloud.com with Vod-Forward-Cos) / CommitUploadUGC, then the row.
 // argv[2]: {"gateway", "emulator", "user", "size", "name"}. Prints one JSON line with the outcome.
 'use strict';
@@ -6,13 +6,28 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const crypto = require('crypto');
-const { createWx } = require('./wx_stub');
+const { createWx } = require('./wx_shim');
 const { call, login, waitForRow } = require('./stack_client');
+
+/** The error answers the stack gives (the SDK reports only its own code): wraps wx.request, not the SDK. */
+function watchRefusals(wx) {
+  const refused = [];
+  const request = wx.request;
+  wx.request = (options) => request({ ...options, success(result) {
+    if (result.statusCode >= 400 && !String(options.url).includes('vodreport.')) {
+      refused.push({ statusCode: result.statusCode, body: String(result.data) });
+    }
+    if (options.success) options.success(result);
+  } });
+  return refused;
+}
 
 async function main() {
   const config = JSON.parse(process.argv[2]);
-  // The only mapping: the VOD upload host the SDK hard-codes resolves to the local emulator.
-  global.wx = createWx({ 'vod2.qcloud.com': config.emulator });
+  // Every hostname resolves to the local emulator (the SDK's usage reports to vodreport.qcloud.com get its 404,
+  // nothing leaves loopback); the SDK itself sends all its requests to vod2.qcloud.com.
+  global.wx = createWx({ emulatorUrl: config.emulator, cloudHosts: [/./] });
+  const refused = watchRefusals(global.wx);
   // The mini-program runtime's globals the SDK bundle reads at load time.
   global.window = global;
   global.getCurrentPages = () => [];
@@ -37,7 +52,7 @@ async function main() {
     });
   });
   if (!outcome.ok) {
-    console.log('RESULT ' + JSON.stringify({ ok: false, error: outcome.error, refused: global.wx.refused }));
+    console.log('RESULT ' + JSON.stringify({ ok: false, error: outcome.error, refused }));
     return;
   }
   const row = await waitForRow(config.gateway, token, outcome.result.fileId);

@@ -2,7 +2,8 @@
 // wx.request and wx.uploadFile send HTTP to the local stack, wx.getFileSystemManager reads real files,
 // wx.login yields a code the emulated WeChat accepts. Cloud hostnames the SDKs hard-code
 // (vod2.qcloud.com, *.myqcloud.com, *.aliyuncs.com) are resolved to the emulator, like a DNS entry:
-// the request keeps its Host header and path, only the connection goes to 127.0.0.1.
+// the request keeps its Host header and path, only the connection goes to 127.0.0.1. Any other name
+// fails as on a phone without network, so nothing leaves loopback.
 //
 // Where it differs from the real runtime is listed in miniprogram/README.md ("Tested without WeChat").
 "use strict";
@@ -15,12 +16,24 @@ const crypto = require("crypto");
 
 const DEFAULT_CLOUD_HOSTS = [/^vod2\.qcloud\.com$/, /\.myqcloud\.com$/, /\.aliyuncs\.com$/];
 
-/** Where a URL's connection goes: the emulator for mapped cloud hosts, else the URL itself. */
+/**
+ * Where a URL's connection goes: the emulator for mapped cloud hosts, loopback for `*.localhost` names (as
+ * browsers resolve them; Node's resolver does not), else the URL itself.
+ */
 function resolveTarget(url, { emulatorUrl, cloudHosts }) {
   const parsed = new URL(url);
-  const mapped = emulatorUrl && cloudHosts.some((pattern) => pattern.test(parsed.hostname));
-  if (!mapped) return { parsed, connect: parsed, hostHeader: parsed.host };
-  return { parsed, connect: new URL(emulatorUrl), hostHeader: parsed.host };
+  if (emulatorUrl && cloudHosts.some((pattern) => pattern.test(parsed.hostname))) {
+    return { parsed, connect: new URL(emulatorUrl), hostHeader: parsed.host };
+  }
+  if (parsed.hostname.endsWith(".localhost")) {
+    const connect = new URL(parsed.href);
+    connect.hostname = "127.0.0.1";
+    return { parsed, connect, hostHeader: parsed.host };
+  }
+  if (["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname)) {
+    return { parsed, connect: parsed, hostHeader: parsed.host };
+  }
+  return { parsed, offline: true };  // e.g. vodreport.qcloud.com: nothing leaves loopback
 }
 
 function headerObject(raw) {
@@ -50,7 +63,10 @@ function lowerKeys(header) {
  * Returns { promise, abort }.
  */
 function send(options, routing, { method, url, headers, body, timeout, onWritten }) {
-  const { parsed, connect, hostHeader } = resolveTarget(url, routing);
+  const { parsed, connect, hostHeader, offline } = resolveTarget(url, routing);
+  if (offline) {
+    return { promise: Promise.reject(new Error(`${parsed.host} is not reachable offline`)), abort() {} };
+  }
   const transport = connect.protocol === "https:" ? https : http;
   let request;
   let aborted = false;
@@ -121,6 +137,7 @@ function createWx(options = {}) {
   const settings = { timeout: options.timeout || 60000 };
   const storage = new Map();
   const log = [];  // every request: { api, method, url, status }
+  const refused = [];  // the error answers (>= 400) with their bodies: SDKs often surface only their own codes
   let chosen = [];
   let user = options.user || "shim";
 
@@ -144,6 +161,7 @@ function createWx(options = {}) {
     const sending = send(settings, routing, { method, url, headers: header, body, timeout: opts.timeout });
     sending.promise.then((answer) => {
       log.push({ api: "request", method, url, status: answer.status });
+      if (answer.status >= 400) refused.push({ statusCode: answer.status, body: answer.body.toString("utf8") });
       let result;
       if (opts.responseType === "arraybuffer") {
         result = answer.body.buffer.slice(answer.body.byteOffset, answer.body.byteOffset + answer.body.length);
@@ -194,6 +212,7 @@ function createWx(options = {}) {
         } });
       sending.promise.then((answer) => {
         log.push({ api: "uploadFile", method: "POST", url: opts.url, status: answer.status });
+        if (answer.status >= 400) refused.push({ statusCode: answer.status, body: answer.body.toString("utf8") });
         settle(opts, true, { data: answer.body.toString("utf8"), statusCode: answer.status, header: answer.header,
           errMsg: "uploadFile:ok" });
       }, (err) => {
@@ -224,6 +243,11 @@ function createWx(options = {}) {
     getFileInfo(opts) {
       fs.stat(opts.filePath, (err, stat) => settle(opts, !err, err
         ? { errMsg: `getFileInfo:fail no such file ${opts.filePath}` } : { size: stat.size, errMsg: "getFileInfo:ok" }));
+    },
+    stat(opts) {  // cos-wx-sdk-v5 and vod-wx-sdk-v2 size files with it
+      fs.stat(opts.path, (err, stat) => settle(opts, !err, err ? { errMsg: `stat:fail no such file ${opts.path}` }
+        : { stats: { size: stat.size, lastModifiedTime: Math.floor(stat.mtimeMs / 1000),
+          isFile: () => stat.isFile(), isDirectory: () => stat.isDirectory() }, errMsg: "stat:ok" }));
     },
     statSync(filePath) {
       const stat = fs.statSync(filePath);
@@ -259,6 +283,7 @@ function createWx(options = {}) {
     // Test controls (not part of wx).
     shim: {
       log,
+      refused,
       storage,
       /** The files the next wx.chooseMedia answers with: [{ tempFilePath, size, fileType }]. */
       choose(files) { chosen = files; },

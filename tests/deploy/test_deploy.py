@@ -6,6 +6,7 @@ import io
 import json
 import os
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -102,7 +103,8 @@ def test_installed_scf_deploys_the_app_folder(rendered_build, monkeypatch):
     env = {**os.environ, "UPVEND_TENCENT_REGION": "ap-guangzhou", "UPVEND_ROLE_PREFIX": "upvend",
            "UPVEND_UPLOAD_PREFIX": "media/in", **SECRETS}
     assert deploy(template, "tencent", build / "tencent", env, stdout=io.StringIO()) == 0
-    [call] = calls(bin_dir)
+    version, call = calls(bin_dir)
+    assert version["argv"] == ["--version"]  # a retired Python `scf` of the same name would be refused
     assert call["argv"] == ["deploy"] and call["cwd"] == str(build / "tencent")
     assert call["prefix"] == "media/in"  # a prefix the deployer chose is kept
 
@@ -118,3 +120,18 @@ def test_missing_secret_stops_an_installed_deploy(rendered_build):
 def test_deploy_before_render_says_what_to_run(tmp_path, full_template):
     with pytest.raises(DeployError, match="run `make package render PROVIDER=aliyun`"):
         deploy(parse_template(full_template), "aliyun", tmp_path / "aliyun", {}, dry_run=True)
+
+
+def test_the_retired_python_scf_cli_is_refused_with_what_to_install(rendered_build, tmp_path):
+    """`pip install scf` (0.2.8, package tcfcli) installs a `scf` too; this is its entry script and its
+    `--version` line."""
+    template, build = rendered_build
+    retired = tmp_path / "bin" / "scf"
+    retired.parent.mkdir()
+    retired.write_text(f"#!{sys.executable}\n# -*- coding: utf-8 -*-\nimport re\nimport sys\n"
+                       "try:\n    from tcfcli.cmds.cli.cli import cli\nexcept ImportError:\n"
+                       "    print('[o] Version: 0.2.8'); sys.exit(0)\n")
+    retired.chmod(0o755)
+    with pytest.raises(DeployError, match="retired Python SCF CLI[\\s\\S]*npm i -g serverless-cloud-framework"):
+        deploy(template, "tencent", build / "tencent", {}, dry_run=True, which=lambda _: str(retired),
+               stdout=io.StringIO())

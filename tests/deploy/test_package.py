@@ -12,6 +12,7 @@ import pytest
 
 from devtools.deploy.bytecode import find_interpreter
 from devtools.deploy.package import Package, package
+from devtools.deploy.targets import deployable
 from devtools.deploy.wheels import PackagingError, WheelTarget, download_wheels
 from devtools.template import load_template
 
@@ -147,7 +148,7 @@ def test_every_function_zip_imports_its_handler_on_the_layer_alone(local_package
     for name, archive in built.functions.items():
         fn = template.function(name)
         handlers[name] = (str(_unzip(archive.path, tmp_path / "code" / name)), fn.attribute)
-    assert set(handlers) == {fn.name for fn in template.functions if fn.provider == provider and not fn.local_only}
+    assert set(handlers) == {fn.name for fn in deployable(template, provider)}
     layer_path = opt / "python" if provider == "aliyun" else opt
     done = subprocess.run([sys.executable, "-I", "-S", "-c", IMPORT_ALL, str(layer_path), json.dumps(handlers)],
                           capture_output=True, text=True, cwd=tmp_path, env={"PATH": "/usr/bin:/bin"})

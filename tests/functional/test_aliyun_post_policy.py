@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
+from devtools.emulator.aliyun.config import local_oss_endpoint
 from tests.conftest import bearer
 from tests.functional.aliyun_support import fresh_name
 
@@ -34,7 +35,7 @@ def test_policy_answer_and_a_successful_form_post(gateway, login, stack):
     name = fresh_name()
     answer = _policy(gateway, login(name))
     assert set(answer) == {"host", "key", "expire", "formData"}
-    assert answer["host"] == f"{stack.emulator_url}/upvend-dev"
+    assert answer["host"] == local_oss_endpoint(stack.emulator_url).replace("//", "//upvend-dev.")
     assert answer["key"].startswith(f"uploads/o-{name}/") and answer["key"].endswith(".jpg")
     form = answer["formData"]
     assert form["key"] == answer["key"] and form["x-oss-signature-version"] == "OSS4-HMAC-SHA256"

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 import oss2
 import pytest
 
+from devtools.emulator.aliyun.config import local_oss_endpoint
 from tests.conftest import bearer
 from tests.functional.aliyun_support import fresh_name, inject_fault
 
@@ -30,7 +31,7 @@ def test_sts_answers_credentials_for_the_callers_prefix(gateway, emulator, login
     assert set(body) == {"accessKeyId", "accessKeySecret", "securityToken", "expiration", "region", "bucket",
                          "endpoint", "prefix"}
     assert body["prefix"] == f"uploads/o-{name}/" and body["bucket"] == "upvend-dev"
-    assert body["endpoint"] == stack.emulator_url and body["region"] == "cn-shanghai"
+    assert body["endpoint"] == local_oss_endpoint(stack.emulator_url) and body["region"] == "cn-shanghai"
     expiration = datetime.strptime(body["expiration"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
     assert 800 < (expiration - datetime.now(timezone.utc)).total_seconds() <= 900
     key = emulator.get(f"/_emulator/aliyun/keys/{body['accessKeyId']}").json()

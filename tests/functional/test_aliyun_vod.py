@@ -7,6 +7,7 @@ import sqlite3
 import oss2
 import pytest
 
+from devtools.emulator.aliyun.config import local_oss_endpoint
 from tests.conftest import bearer
 from tests.functional.aliyun_support import decode_blob, fresh_name, inject_fault, vod_bucket
 
@@ -36,7 +37,7 @@ def test_upload_video_answers_vod_blobs_and_records_the_owner(gateway, emulator,
     assert set(body) == {"videoId", "uploadAddress", "uploadAuth", "requestId", "expiresAt"}
     assert body["expiresAt"].endswith("Z") and body["requestId"]
     address = decode_blob(body["uploadAddress"])
-    assert address["Endpoint"] == stack.emulator_url and address["FileName"].endswith(".mp4")
+    assert address["Endpoint"] == local_oss_endpoint(stack.emulator_url) and address["FileName"].endswith(".mp4")
     assert decode_blob(body["uploadAuth"])["AccessKeyId"].startswith("STS.")
     seen = emulator.get(f"/_emulator/aliyun/vod/{body['videoId']}").json()["params"]
     assert seen["Title"] == "My trip" and seen["FileName"] == "trip.mp4" and seen["Tags"] == "travel,sea"

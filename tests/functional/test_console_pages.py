@@ -8,7 +8,8 @@ import pytest
 
 PAGES = ["/console", "/console/upload"]
 ASSETS = {"console.js": "text/javascript", "upload.js": "text/javascript", "common.js": "text/javascript",
-          "upload_paths.js": "text/javascript", "signing.js": "text/javascript", "style.css": "text/css"}
+          "upload_paths.js": "text/javascript", "sdk_paths.js": "text/javascript", "style.css": "text/css",
+          "vendor-cos-js-sdk-v5-1.10.1.min.js": "text/javascript", "vendor-ali-oss-6.23.0.LICENSE.txt": "text/plain"}
 
 
 def csp_directives(header: str) -> dict[str, list[str]]:

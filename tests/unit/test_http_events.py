@@ -83,6 +83,14 @@ def scf_url_event(method="POST", path="/items/" + ITEM, query=None, headers=None
                         **{k.lower(): v for k, v in (headers or {}).items()}}}
 
 
+def scf_url_context_event(method="POST", path="/items/" + ITEM, query=None, headers=None, body=BODY, b64=False) -> dict:
+    """A function URL event that carries a `requestContext` (no `serviceId`: not the API gateway)."""
+    event = scf_url_event(method, path, query, headers, body, b64)
+    event["headers"].pop("x-scf-remote-addr")
+    return {**event, "requestContext": {"appId": "1250000000", "requestId": "req-url-1", "sourceIp": "111.206.96.146",
+                                        "stage": "$DEFAULT"}}
+
+
 def scf_apigw_event(method="POST", path="/items/" + ITEM, query=None, headers=None, body=BODY, b64=False) -> dict:
     return {"requestContext": {"serviceId": "service-f94sy04v", "path": "/items/{item}", "httpMethod": method,
                                "requestId": "c6af9ac6-apigw", "sourceIp": "10.0.2.14", "stage": "release",
@@ -99,9 +107,11 @@ FC = pytest.param(fc_event, "aliyun", "11.11.11.11", list(QUERY.items()), id="fc
 APIGW = pytest.param(apigw_event, "aliyun", "", list(QUERY.items()), id="aliyun-api-gateway")
 SCF_URL = pytest.param(scf_url_event, "tencent", "111.206.96.145", [*QUERY.items(), ("r", "1"), ("r", "2")],
                        id="scf-function-url")
+SCF_URL_CONTEXT = pytest.param(scf_url_context_event, "tencent", "111.206.96.146",
+                               [*QUERY.items(), ("r", "1"), ("r", "2")], id="scf-function-url-with-request-context")
 SCF_APIGW = pytest.param(scf_apigw_event, "tencent", "10.0.2.14", [("foo", "bar"), *QUERY.items()],
                          id="scf-api-gateway")
-SHAPES = [FC, APIGW, SCF_URL, SCF_APIGW]
+SHAPES = [FC, APIGW, SCF_URL, SCF_URL_CONTEXT, SCF_APIGW]
 BASE64_FLAGGED = [FC, APIGW, SCF_APIGW]  # SCF function URLs have no request isBase64Encoded flag
 
 

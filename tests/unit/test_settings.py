@@ -89,3 +89,27 @@ def test_secret_values_follow_new_secret_declarations(monkeypatch):
     finally:
         settings._DECLARED.pop("TEST_LATE_SECRET", None)
         settings.reset_cache()
+
+
+@pytest.mark.parametrize("arn", [
+    "qcs::cam::uin/100000000001:roleName/upvend-upload",
+    "qcs::cam::uin/100000000001:role/4611686018427397919",
+    "qcs::cam::uin/100000000001:role/tencentcloudServiceRole/4611686018427397920",
+    "qcs::cam::uin/100000000001:roleName/tencentcloudServiceRoleName/SCF_QcsRole",
+])
+def test_tencent_role_arns_include_service_roles(arn):
+    import upvend.tencent.config  # noqa: F401  (declares the Tencent settings)
+
+    assert settings.get("TENCENT_STS_ROLE_ARN", {"UPVEND_TENCENT_STS_ROLE_ARN": arn}) == arn
+
+
+@pytest.mark.parametrize("arn", [
+    "qcs::cam::uin/100000000001:roleName/a/b",  # a path only after the service-role marker
+    "qcs::cam::uin/x:roleName/upvend",
+    "acs:ram::1:role/upvend",
+])
+def test_tencent_role_arns_that_are_not_one_are_refused(arn):
+    import upvend.tencent.config  # noqa: F401
+
+    with pytest.raises(ConfigurationError, match="UPVEND_TENCENT_STS_ROLE_ARN is malformed"):
+        settings.get("TENCENT_STS_ROLE_ARN", {"UPVEND_TENCENT_STS_ROLE_ARN": arn})

@@ -4,11 +4,14 @@
 - `POST /_emulator/aliyun/faults` `{"action", "code"?, "status"?, "message"?, "times"?, "delaySeconds"?}`
 - `DELETE /_emulator/aliyun/faults` clears them
 - `GET /_emulator/aliyun/keys/{accessKeyId}` → the key's session policy, session name, expiry
+- `POST /_emulator/aliyun/keys/{accessKeyId}/expire` → the issued key expires now (clients then see the
+  cloud's expiry errors without waiting out the 15-minute minimum lifetime)
 - `GET /_emulator/aliyun/vod/{mediaId}` → the parameters VOD received for that media
 """
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 
 from starlette.requests import Request
@@ -52,6 +55,12 @@ class AliyunAdminService(Service):
             with self.state.lock:
                 self.state.faults.clear()
             return JSONResponse({"cleared": True})
+        if path.startswith("keys/") and path.endswith("/expire") and request.method == "POST":
+            key = self.state.keys.get(path[len("keys/"):-len("/expire")])
+            if key is None or key.expires_at is None:  # the function role's key does not expire
+                return _not_found()
+            key.expires_at = time.time() - 1
+            return JSONResponse({"accessKeyId": key.key_id, "expired": True})
         if path.startswith("keys/") and request.method == "GET":
             key = self.state.keys.get(path[len("keys/"):])
             if key is None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from devtools.emulator.hosts import local_name_url
+
 ACCOUNT_ID = "1000000000000000"
 
 
@@ -22,8 +24,17 @@ class AliyunDev:
 ALIYUN_DEV = AliyunDev()
 
 
+def local_oss_endpoint(emulator_url: str, dev: AliyunDev = ALIYUN_DEV) -> str:
+    """The emulated OSS endpoint clients get: `http://oss-<region>.localhost:<port>`, host-style like OSS."""
+    return local_name_url(emulator_url, f"oss-{dev.region}")
+
+
 def aliyun_local_defaults(emulator_url: str, dev: AliyunDev = ALIYUN_DEV) -> dict[str, str]:
-    """The settings that point the Aliyun functions at the emulator, with the dev role credentials."""
+    """The settings that point the Aliyun functions at the emulator, with the dev role credentials.
+
+    Server-side APIs (STS, VOD) stay on the loopback address; the OSS endpoint, which clients and
+    browsers use, is the host-style name.
+    """
     return {
         "ALIBABA_CLOUD_ACCESS_KEY_ID": dev.function_key_id,
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET": dev.function_key_secret,
@@ -33,5 +44,5 @@ def aliyun_local_defaults(emulator_url: str, dev: AliyunDev = ALIYUN_DEV) -> dic
         "UPVEND_ALIYUN_STS_ROLE_ARN": dev.role_arn,
         "UPVEND_ALIYUN_STS_ENDPOINT": emulator_url,
         "UPVEND_ALIYUN_VOD_ENDPOINT": emulator_url,
-        "UPVEND_ALIYUN_OSS_ENDPOINT": emulator_url,
+        "UPVEND_ALIYUN_OSS_ENDPOINT": local_oss_endpoint(emulator_url, dev),
     }

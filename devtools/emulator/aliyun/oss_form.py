@@ -12,8 +12,9 @@ from typing import Any
 from devtools.emulator.aliyun.oss_errors import OssError
 
 _DISPOSITION_PARAM = re.compile(r';\s*([A-Za-z*]+)="([^"]*)"')
-# Fields that need no condition: the signature machinery and callback variables.
-_EXEMPT = {"policy", "signature", "ossaccesskeyid", "x-oss-signature", "file"}
+# Fields that need no condition: the signature machinery, the key (OSS checks it only when the
+# policy has a condition on it; the session policy still bounds it) and callback variables.
+_EXEMPT = {"policy", "signature", "ossaccesskeyid", "x-oss-signature", "file", "key"}
 
 
 @dataclass
@@ -125,6 +126,14 @@ def _check_condition(cond: Any, form: PostForm, bucket: str) -> set[str]:
         value = _field_value(name, form, bucket)
         ok = value is not None and (value == str(cond[2]) if cond[0] == "eq" else value.startswith(str(cond[2])))
         if not ok:
+            raise _denied(f"Policy Condition failed: {text}")
+        return {name.lower()}
+    if isinstance(cond, list) and len(cond) == 3 and cond[0] in ("in", "not-in") \
+            and isinstance(cond[1], str) and cond[1].startswith("$") and isinstance(cond[2], list):
+        name = cond[1][1:]
+        value = _field_value(name, form, bucket)
+        listed = value is not None and value in [str(item) for item in cond[2]]
+        if listed != (cond[0] == "in"):
             raise _denied(f"Policy Condition failed: {text}")
         return {name.lower()}
     raise OssError("InvalidPolicyDocument", f"Unknown policy condition {text}.", 400)

@@ -11,7 +11,7 @@ from devtools.emulator.aliyun.keys import AccessKey
 from devtools.emulator.aliyun.ram_policy import PolicyGrammarError, parse_policy
 from devtools.emulator.aliyun.state import AliyunState, RpcError
 
-MAX_POLICY_BYTES = 1024
+MAX_POLICY_CHARS = 2048  # AssumeRole's documented limit on the Policy parameter
 ROLE_MAX_SESSION_SECONDS = 3600
 
 
@@ -40,7 +40,7 @@ def assume_role(state: AliyunState, params: dict[str, str], caller: AccessKey) -
     text = params.get("Policy") or None
     policy = None
     if text is not None:
-        if len(text.encode()) > MAX_POLICY_BYTES:
+        if len(text) > MAX_POLICY_CHARS:
             raise RpcError("InvalidParameter.PolicySize", "The policy size exceeds the limit.")
         try:
             policy = parse_policy(text)

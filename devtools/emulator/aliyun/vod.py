@@ -14,6 +14,7 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any
 
+from devtools.emulator.aliyun.config import local_oss_endpoint
 from devtools.emulator.aliyun.keys import AccessKey
 from devtools.emulator.aliyun.state import AliyunState, RpcError, VodMedia
 
@@ -75,7 +76,8 @@ class VodApi:
         key = self.state.keys.issue(duration=UPLOAD_AUTH_SECONDS, policy=policy, policy_text=json.dumps(policy),
                                     session_name=f"vod-{media.media_id}", purpose="vod-upload-auth")
         expires = datetime.fromtimestamp(key.expires_at or 0, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        address = {"Endpoint": self.public_url, "Bucket": media.bucket, "FileName": media.key}
+        address = {"Endpoint": local_oss_endpoint(self.public_url, self.state.dev), "Bucket": media.bucket,
+                   "FileName": media.key}
         auth = {"SecurityToken": key.token, "AccessKeyId": key.key_id, "ExpireUTCTime": expires,
                 "AccessKeySecret": key.secret, "Expiration": str(UPLOAD_AUTH_SECONDS),
                 "Region": self.state.dev.region}

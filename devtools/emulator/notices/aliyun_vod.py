@@ -1,7 +1,7 @@
 """Aliyun VOD event notifications after an upload into VOD's storage (HTTP callback mode).
 
 A video gets FileUploadComplete, then a moment later StreamTranscodeComplete,
-SnapshotComplete (with a cover URL; not for audio) and TranscodeComplete; an
+SnapshotComplete (with a cover URL that loads; not for audio) and TranscodeComplete; an
 image gets ImageUploadComplete. `Extend` echoes UserData.Extend as a JSON string.
 Each POST carries X-VOD-TIMESTAMP / X-VOD-SIGNATURE = md5(URL|timestamp|AuthKey),
 with the local stack's callback URL and key standing in for the VOD console
@@ -19,6 +19,7 @@ import time
 from datetime import datetime, timezone
 from typing import Any
 
+from devtools.emulator.aliyun.vod_snapshots import cover_key, store_cover
 from devtools.emulator.notices.schedule import Notice, NoticeScheduler, SendResult
 from devtools.local_env import DEV_VOD_CALLBACK_KEY
 
@@ -34,6 +35,12 @@ def vod_callback_signature(url: str, timestamp: str, key: str) -> str:
 
 def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _now_ms() -> str:
+    """ImageUploadComplete's own form, yyyy-MM-ddTHH:mm:ss:SSSZ (a colon before the milliseconds)."""
+    now = datetime.now(timezone.utc)
+    return now.strftime("%Y-%m-%dT%H:%M:%S:") + f"{now.microsecond // 1000:03d}Z"
 
 
 def _user_data(raw: str | None) -> dict[str, Any]:
@@ -53,7 +60,7 @@ def vod_events(media: dict[str, Any], obj: Any, public_url: str) -> list[dict[st
     file_url = f"{public_url}/{obj.bucket}/{obj.key}"
     media_id = media["mediaId"]
     if media["kind"] == "image":
-        return [{**common, "EventType": "ImageUploadComplete", "EventTime": _now(), "ImageId": media_id,
+        return [{**common, "EventType": "ImageUploadComplete", "EventTime": _now_ms(), "ImageId": media_id,
                  "AppId": "app-1000000", "Size": obj.size, "FileURL": file_url}]
     base = file_url.rsplit(".", 1)[0]
     job = secrets.token_hex(16)
@@ -65,7 +72,7 @@ def vod_events(media: dict[str, Any], obj: Any, public_url: str) -> list[dict[st
               {**common, **stream, "EventType": "StreamTranscodeComplete", "EventTime": _now(), "VideoId": media_id}]
     if obj.key.rsplit(".", 1)[-1].lower() not in _AUDIO:
         events.append({**common, "EventType": "SnapshotComplete", "EventTime": _now(), "VideoId": media_id,
-                       "CoverUrl": f"{public_url}/{obj.bucket}/snapshot/{media_id}/cover-00001.jpg",
+                       "CoverUrl": f"{public_url}/{obj.bucket}/{cover_key(media_id)}",
                        "SnapshotInfos": [{"Status": "success", "SnapshotType": "CoverSnapshot", "SnapshotCount": 1,
                                           "SnapshotFormat": "jpg", "SnapshotRegular": "snapshot/{SnapshotCount}.jpg",
                                           "JobId": secrets.token_hex(16)}]})
@@ -98,7 +105,10 @@ class AliyunVodNotices:
         media = event.details["vod"]
         url = self.callback_url(media)
         public_url = self.emulator.config.public_url.rstrip("/")
-        self.scheduler.plan([self._callback(url, body) for body in vod_events(media, event.obj, public_url)])
+        events = vod_events(media, event.obj, public_url)
+        if any(body["EventType"] == "SnapshotComplete" for body in events):
+            store_cover(self.emulator.store, event.obj.bucket, media["mediaId"])
+        self.scheduler.plan([self._callback(url, body) for body in events])
         return None
 
     def _callback(self, url: str, body: dict[str, Any]) -> Notice:

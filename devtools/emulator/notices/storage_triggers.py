@@ -29,7 +29,8 @@ from devtools.template import StorageTrigger, Template, load_template
 # The short region codes SCF puts in COS events (`cosBucket.region`).
 COS_REGION_CODES = {"ap-guangzhou": "gz", "ap-shanghai": "sh", "ap-beijing": "bj", "ap-chengdu": "cd",
                     "ap-chongqing": "cq", "ap-nanjing": "nj", "ap-hongkong": "hk"}
-_OSS_EVENTS = {"PutObject": "ObjectCreated:PutObject", "PostObject": "ObjectCreated:PostObject"}
+_OSS_EVENTS = {"PutObject": "ObjectCreated:PutObject", "PostObject": "ObjectCreated:PostObject",
+               "CompleteMultipartUpload": "ObjectCreated:CompleteMultipartUpload"}
 _COS_EVENTS = {"PutObject": "cos:ObjectCreated:Put", "PostObject": "cos:ObjectCreated:Post",
                "CompleteMultipartUpload": "cos:ObjectCreated:CompleteMultipartUpload"}
 

@@ -5,7 +5,8 @@ signature in the `Signature` field (cos-wx-sdk-v5, Tencent's mini-program direct
 Requests relayed by the VOD upload host carry the bucket host in `Vod-Forward-Cos` (vod-wx-sdk-v2).
 
 Buckets are addressed as COS does, by Host `<bucket>.cos.<region>.myqcloud.com`
-(cos-python-sdk-v5 with CosConfig(IP=..., Port=...) sends it), or path-style
+(cos-python-sdk-v5 with CosConfig(IP=..., Port=...) sends it) or its local twin
+`<bucket>.cos.<region>.localhost` (see `devtools.emulator.hosts`), or path-style
 `/<bucket>/...` for this account's buckets, which is where the local stack
 points browser and `wx.uploadFile` form posts. Keys are checked against the
 temporary keys' CAM policy, so upload keys work only inside their prefix.
@@ -26,6 +27,7 @@ from urllib.parse import parse_qsl, quote, unquote
 from starlette.requests import Request
 from starlette.responses import Response
 
+from devtools.emulator.hosts import TENCENT_PARENTS, name_under, request_host
 from devtools.emulator.object_reads import object_response
 from devtools.emulator.objects import InvalidObjectKey
 from devtools.emulator.service import Service
@@ -38,12 +40,18 @@ from devtools.emulator.tencent.keys import AccessKey, policy_allows
 from devtools.emulator.tencent.post_policy import PolicyViolation, PostForm, check_post_form
 from devtools.emulator.tencent.state import TencentState
 
-_HOST_RE = re.compile(r"^(?P<bucket>[a-z0-9][a-z0-9-]*-\d+)\.cos\.(?P<region>[a-z0-9-]+)\.myqcloud\.com(:\d+)?$")
+# A bucket host without its parent domain (myqcloud.com, or localhost in the local stack).
+_HOST_RE = re.compile(r"^(?P<bucket>[a-z0-9][a-z0-9-]*-\d+)\.cos\.(?P<region>[a-z0-9-]+)$")
 FORWARD_HEADER = "vod-forward-cos"
 # The CAM action each multipart request is authorized as.
 _MULTIPART_ACTIONS = {"initiate": "name/cos:InitiateMultipartUpload", "part": "name/cos:UploadPart",
                       "list-parts": "name/cos:ListParts", "complete": "name/cos:CompleteMultipartUpload",
                       "abort": "name/cos:AbortMultipartUpload", "list-uploads": "name/cos:ListMultipartUploads"}
+
+
+def _bucket_host(name: str) -> re.Match | None:
+    """`<bucket>.cos.<region>.myqcloud.com` or `.localhost` (no port) → bucket and region."""
+    return _HOST_RE.match(name_under(name, TENCENT_PARENTS) or "")
 
 
 def multipart_operation(method: str, key: str, query: dict[str, str]) -> str | None:
@@ -87,15 +95,15 @@ class CosService(Service):
         return {account.bucket: account.region, self.state.vod_bucket: account.vod_storage_region}
 
     def address(self, request: Request) -> CosAddress | None:
-        request_host = request.headers.get("host", "")
-        host = _HOST_RE.match(request_host)
+        header_host = request.headers.get("host", "")
+        host = _bucket_host(request_host(request))
         path = unquote(request.url.path)
         if host:
-            return CosAddress(host["bucket"], host["region"], path, request_host.split(":")[0])
+            return CosAddress(host["bucket"], host["region"], path, header_host.split(":")[0])
         forwarded = request.headers.get(FORWARD_HEADER)
         if forwarded is not None:
             # The VOD upload host relays COS requests to the bucket host the SDK names in this header.
-            target = _HOST_RE.match(forwarded.strip())
+            target = _bucket_host(forwarded.strip().lower().split(":")[0])
             if target is None or target["bucket"] != self.state.vod_bucket:
                 return CosAddress("", "", path, forwarded.strip(), forwarded=True)
             return CosAddress(target["bucket"], target["region"], path, forwarded.strip().split(":")[0],

@@ -1,7 +1,10 @@
 // The H5 upload demo: sign in, pick a file and a path, upload with progress, watch the row arrive.
 
 import { api, describeError, element, mountSignIn, say, session } from "./common.js";
-import { UPLOAD_PATHS } from "./upload_paths.js";
+import { SDK_PATHS } from "./sdk_paths.js";
+import { FORM_PATHS } from "./upload_paths.js";
+
+const UPLOAD_PATHS = { ...FORM_PATHS, ...SDK_PATHS };
 
 const WATCH_SECONDS = 120;
 const params = new URLSearchParams(location.search);

@@ -1,11 +1,10 @@
-// The four ways a client uploads through upvend, done as a mini-program does them.
-// Each path asks an upvend function for a credential, sends the file straight to the cloud
+// The form-post ways a client uploads through upvend, done as a mini-program's wx.uploadFile does them:
+// each asks an upvend route for a signed PostObject form and posts it with the file straight to the bucket,
 // with upload progress, and answers how to recognise the media row the upload produces.
+// (The paths through the official web SDKs are in sdk_paths.js.)
 
 import { api } from "./common.js";
-import { cosAuthorization, ossAuthorization } from "./signing.js";
 
-const DEFAULT_UGC_HOST = "https://vod2.qcloud.com";
 const MIME_BY_EXTENSION = {
   jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", gif: "image/gif", webp: "image/webp",
   heic: "image/heic", mp4: "video/mp4", mov: "video/quicktime", m4v: "video/x-m4v", webm: "video/webm",
@@ -25,19 +24,9 @@ export function contentTypeOf(file) {
   return file.type || MIME_BY_EXTENSION[extensionOf(file.name)] || "application/octet-stream";
 }
 
-function titleOf(file) {
+export function titleOf(file) {
   const base = file.name.replace(/\.[^.]*$/, "").trim();
   return (base || "upload").slice(0, 128);
-}
-
-/** Whether a storage endpoint must be addressed path-style (`/<bucket>/...`): IPs and localhost. */
-function pathStyle(url) {
-  const host = new URL(url).hostname;
-  return host === "localhost" || /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.startsWith("[");
-}
-
-function encodeKey(key) {
-  return key.split("/").map(encodeURIComponent).join("/");
 }
 
 /** The message a storage service put in its XML or JSON error body, else the HTTP status. */
@@ -117,102 +106,29 @@ function cosPost(file, context) {
     { service: "COS", route: "/tencent/cos/post-policy", provider: "tencent", urlField: "url" });
 }
 
-async function ugcCall(host, action, body) {
-  let response;
-  try {
-    response = await fetch(`${host}/v3/index.php?Action=${action}`, {
-      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
-    });
-  } catch (err) {
-    throw new UploadError(`The VOD upload host ${host} could not be reached (${err.message}).`);
-  }
-  const answer = await response.json().catch(() => null);
-  if (!response.ok || !answer || answer.code !== 0) {
-    throw new UploadError(`VOD ${action} failed: ${answer?.message || `HTTP ${response.status}`}` +
-      (answer?.code ? ` (code ${answer.code})` : "") + ".");
-  }
-  return answer.data;
-}
-
-/** Where a VOD UGC storage path lives: the bucket's COS host, or path-style on a custom UGC host. */
-function vodCosUrl(host, data) {
-  const bucket = `${data.storageBucket}-${data.storageAppId}`;
-  const path = data.video.storagePath;
-  if (host !== DEFAULT_UGC_HOST) return `${host}/${bucket}${encodeKey(path)}`;
-  return `https://${bucket}.cos.${data.storageRegionV5}.myqcloud.com${encodeKey(path)}`;
-}
-
-/** Tencent VOD UGC: signature → ApplyUploadUGC → COS PUT with the temp certificate → CommitUploadUGC. */
-async function tencentVod(file, { token, step, progress }) {
-  const first = await api("/tencent/vod/signature", { method: "POST", token, body: {} });
-  const host = (first.ugcHost || DEFAULT_UGC_HOST).replace(/\/+$/, "");
-  const applied = await ugcCall(host, "ApplyUploadUGC", {
-    signature: first.signature, videoName: titleOf(file), videoType: extensionOf(file.name), videoSize: file.size,
-  });
-  step(`VOD reserved ${applied.video.storagePath}`);
-  const cert = applied.tempCertificate;
-  const url = vodCosUrl(host, applied);
-  const now = Math.floor(Date.now() / 1000);
-  const keyTime = `${now - 60};${Math.min(now + 3600, cert.expiredTime || now + 3600)}`;
-  const contentType = contentTypeOf(file);
-  const authorization = await cosAuthorization({
-    secretId: cert.secretId, secretKey: cert.secretKey, method: "put", path: applied.video.storagePath,
-    headers: { "content-type": contentType, host: new URL(url).host }, keyTime,
-  });
-  await checked("COS", await send({
-    method: "PUT", url, body: file, onProgress: progress, service: "COS",
-    headers: { "Content-Type": contentType, Authorization: authorization, "x-cos-security-token": cert.token },
-  }));
-  step("COS stored the file");
-  // Each UGC call takes a fresh signature (they may be one-time), as the VOD SDKs ask for.
-  const second = await api("/tencent/vod/signature", { method: "POST", token, body: {} });
-  const committed = await ugcCall(host, "CommitUploadUGC", {
-    signature: second.signature, vodSessionKey: applied.vodSessionKey,
-  });
-  step(`VOD committed FileId ${committed.fileId}`);
-  return { provider: "tencent", describe: `FileId ${committed.fileId}`,
-    matches: (item) => item.mediaId === committed.fileId };
-}
-
-function decodeBase64Json(text) {
-  const bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-  return JSON.parse(new TextDecoder().decode(bytes));
-}
-
-/** Aliyun VOD: upload auth from /aliyun/vod/upload-image (or -video), then an OSS PUT signed with it. */
-async function aliyunVod(file, { token, step, progress }) {
-  const contentType = contentTypeOf(file);
+/** Aliyun VOD with the form /aliyun/vod/upload-video (or -image) signs for the VOD upload address. */
+async function aliyunVodForm(file, { token, step, progress }) {
+  const contentType = await contentTypeOf(file);
   const image = contentType.startsWith("image/");
   const answer = image
-    ? await api("/aliyun/vod/upload-image", {
-      method: "POST", token, body: { imageType: "default", imageExt: extensionOf(file.name), title: titleOf(file) },
-    })
-    : await api("/aliyun/vod/upload-video", {
-      method: "POST", token, body: { fileName: file.name, fileSize: file.size, title: titleOf(file) },
-    });
+    ? await api("/aliyun/vod/upload-image", { method: "POST", token, body: {
+      imageType: "default", imageExt: extensionOf(file.name), title: titleOf(file), postObject: true,
+      fileSize: file.size, contentType } })
+    : await api("/aliyun/vod/upload-video", { method: "POST", token, body: {
+      fileName: file.name, fileSize: file.size, title: titleOf(file), postObject: true, contentType } });
   const mediaId = image ? answer.imageId : answer.videoId;
-  const address = decodeBase64Json(answer.uploadAddress);
-  const auth = decodeBase64Json(answer.uploadAuth);
-  step(`VOD created ${image ? "ImageId" : "VideoId"} ${mediaId}`);
-  const endpoint = address.Endpoint.replace(/\/+$/, "");
-  const url = pathStyle(endpoint)
-    ? `${endpoint}/${address.Bucket}/${encodeKey(address.FileName)}`
-    : `${new URL(endpoint).protocol}//${address.Bucket}.${new URL(endpoint).host}/${encodeKey(address.FileName)}`;
-  const headers = { "Content-Type": contentType, "x-oss-date": new Date().toUTCString() };
-  if (auth.SecurityToken) headers["x-oss-security-token"] = auth.SecurityToken;
-  headers.Authorization = await ossAuthorization({
-    accessKeyId: auth.AccessKeyId, accessKeySecret: auth.AccessKeySecret, method: "PUT",
-    bucket: address.Bucket, key: address.FileName, headers,
-  });
-  await checked("OSS", await send({ method: "PUT", url, headers, body: file, onProgress: progress, service: "OSS" }));
+  step(`VOD created ${image ? "ImageId" : "VideoId"} ${mediaId}; got its PostObject form`);
+  await checked("OSS", await send({
+    method: "POST", url: answer.postObject.host, body: formOf(answer.postObject.formData, file),
+    onProgress: progress, service: "OSS",
+  }));
   step("OSS stored the file");
   return { provider: "aliyun", describe: `${image ? "ImageId" : "VideoId"} ${mediaId}`,
     matches: (item) => item.mediaId === mediaId };
 }
 
-export const UPLOAD_PATHS = {
+export const FORM_PATHS = {
   "oss-post": { label: "Aliyun OSS PostObject", run: ossPost },
   "cos-post": { label: "Tencent COS PostObject", run: cosPost },
-  "tencent-vod": { label: "Tencent VOD (UGC upload)", run: tencentVod },
-  "aliyun-vod": { label: "Aliyun VOD (upload auth + OSS PUT)", run: aliyunVod },
+  "aliyun-vod-form": { label: "Aliyun VOD PostObject (form signed by upvend)", run: aliyunVodForm },
 };

@@ -24,7 +24,7 @@ Component({
       const { wx, session, config, sdks } = context();
       this.setData({ state: "uploading", progress: 0, message: "" });
       this.job = upvend.startUpload({
-        wx, session, sdks, file, pathName: config.uploadPath,
+        wx, session, sdks, file, pathName: config.uploadPath, options: { cosDomain: config.cosDomain },
         onProgress: (progress) => this.setData({ progress }),
       });
       return this.job.promise

@@ -195,21 +195,26 @@ class ScfApiGateway(PlatformHttpEvent):
 
 
 class ScfFunctionUrl(PlatformHttpEvent):
-    """Tencent SCF function URL: `httpMethod`, `path`, `queryString`, lowercase `headers`."""
+    """Tencent SCF function URL: `httpMethod`, `path`, `queryString`, lowercase `headers`; it may also carry a
+    `requestContext` (without the API gateway's `serviceId`)."""
 
     provider, platform = "tencent", "scf-url"
 
     @classmethod
     def infer(cls, event: Any, context: Any, config: Any) -> bool:
-        return (isinstance(event, dict) and "httpMethod" in event and "path" in event
-                and "requestContext" not in event and "queryParameters" not in event
-                and "pathParameters" not in event)
+        if not isinstance(event, dict):
+            return False
+        ctx = event.get("requestContext")
+        return ("httpMethod" in event and "path" in event and (ctx is None or isinstance(ctx, dict))
+                and "serviceId" not in (ctx or {}) and "http" not in (ctx or {})
+                and "queryParameters" not in event and "pathParameters" not in event)
 
     def query(self) -> list[tuple[str, str]]:
         return _query_pairs(self.event.get("queryString"))
 
     def source_ip(self) -> str:
-        return self.headers.get("x-scf-remote-addr", "")
+        ctx = self.event.get("requestContext")
+        return self.headers.get("x-scf-remote-addr", "") or str((ctx or {}).get("sourceIp") or "")
 
 
 HTTP_EVENT_HANDLERS = [FcHttpTrigger, ScfApiGateway, AliyunApiGateway, ScfFunctionUrl]

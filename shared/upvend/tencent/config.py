@@ -26,9 +26,16 @@ def _bucket(raw: str) -> str:
     return raw
 
 
+# CAM role ARNs: by name or id, and service roles, whose names carry a path
+# (`role/tencentcloudServiceRole/<id>`, `roleName/tencentcloudServiceRoleName/<name>`).
+_ROLE_ARN = re.compile(r"qcs::cam::uin/\d+:(role/(tencentcloudServiceRole/)?|roleName/(tencentcloudServiceRoleName/)?)"
+                       r"[\w+=,.@-]+")
+
+
 def _role_arn(raw: str) -> str:
-    if not re.fullmatch(r"qcs::cam::uin/\d+:role(Name)?/[\w+=,.@-]+", raw):
-        raise ValueError("must look like qcs::cam::uin/<uin>:roleName/<name>")
+    if not _ROLE_ARN.fullmatch(raw):
+        raise ValueError("must look like qcs::cam::uin/<uin>:roleName/<name> (or :role/<id>, or a service role "
+                         ":roleName/tencentcloudServiceRoleName/<name>)")
     return raw
 
 
