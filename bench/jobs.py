@@ -52,8 +52,11 @@ def request_for(stack: LocalStack, fn: Function, method: str, path: str, token: 
                    "content-type": "application/json"}
         return Job(fn, method, path, body, headers)
     if path == "/aliyun/oss/callback":
-        body = urlencode({"bucket": "upvend-uploads", "object": "uploads/o-bench/2024/05/0123abcd.jpg",
-                          "etag": "D8E8FCA2DC0F896FD7CB4CB0031BA249", "size": "5", "mimeType": "image/jpeg"}).encode()
+        from upvend.aliyun.callback_binding import callback_binding
+        bucket, key = stack.settings["UPVEND_ALIYUN_OSS_BUCKET"], "uploads/o-bench/2024/05/0123abcd.jpg"
+        body = urlencode({"bucket": bucket, "object": key, "etag": "D8E8FCA2DC0F896FD7CB4CB0031BA249", "size": "5",
+                          "mimeType": "image/jpeg", "uid": "o-bench",  # pinned as the post-policy function pins it
+                          "binding": callback_binding(bucket, key, "o-bench")}).encode()
         headers = {"content-type": "application/x-www-form-urlencoded",
                    **stack.emulator.service("oss-callback-key").sign(f"{stack.gateway_url}{path}", body)}
         return Job(fn, method, path, body, headers)

@@ -89,6 +89,21 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         return 2
 
 
+def cmd_upload_types(args: argparse.Namespace) -> int:
+    """The table the servers enforce, with the current UPVEND_ALLOWED_EXTENSIONS / UPVEND_MAX_* settings."""
+    from upvend.uploads import upload_types, with_generated_table
+
+    if args.into is None:
+        print(json.dumps({"uploadTypes": upload_types()}, indent=2, sort_keys=True))
+        return 0
+    try:
+        args.into.write_text(with_generated_table(args.into.read_text()))
+    except (OSError, ValueError) as exc:
+        print(f"{args.into}: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="upvend", description="upvend developer tools")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -109,6 +124,12 @@ def build_parser() -> argparse.ArgumentParser:
                          help="aliyun or tencent" + ("" if provider_required else " (default: both)"))
         cmd.set_defaults(run=run)
         return cmd
+
+    types = sub.add_parser("upload-types", help="print the upload types table (extension -> Content-Type, class, "
+                                                 "size limit) as JSON, for clients such as a mini-program")
+    types.add_argument("--into", type=Path, help="rewrite the // BEGIN GENERATED block of this client file instead "
+                                                 "(e.g. miniprogram/upvend/upload_types.js)")
+    types.set_defaults(run=cmd_upload_types)
 
     deploy_command("package", cmd_package, "build the layer and function zips").add_argument(
         "--python", help="target Python X.Y (default: template.yaml `python`)")

@@ -8,6 +8,7 @@ module: it is outside the layer, and the layer has no fallback values.
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from typing import MutableMapping
 
@@ -19,6 +20,8 @@ from devtools.emulator.tencent.account import DEV_ACCOUNT as TENCENT_DEV
 DEV_JWT_SECRET = "dev-only-jwt-secret-never-deploy-0000"
 DEV_VOD_CALLBACK_KEY = "DevOnlyVodCallbackKey0000"
 DEV_TENCENT_VOD_CALLBACK_TOKEN = "dev-only-vod-callback-token-0000"
+# Generated per process: nothing outside the local stack can know it.
+DEV_OSS_CALLBACK_KEY = "dev-" + secrets.token_urlsafe(32)
 # URL-signing keys of the emulated VOD distribution domains (Aliyun type A, Tencent Key hotlink protection).
 DEV_ALIYUN_VOD_PLAY_AUTH_KEY = "DevOnlyAliyunPlayKey0000"
 DEV_TENCENT_VOD_PLAY_KEY = "DevOnlyTencentKey000"
@@ -45,6 +48,7 @@ def local_defaults(emulator_url: str, data_dir: Path, emulator: EmulatorConfig) 
         "UPVEND_OSS_PUBKEY_URL_PREFIXES": f"{emulator_url}/_emulator/oss/",
         # Form posts carry an upload callback to the local gateway; pull mode reads the emulated VOD API.
         "UPVEND_ALIYUN_OSS_CALLBACK_URL": f"{emulator.gateway_url}/aliyun/oss/callback",
+        "UPVEND_ALIYUN_OSS_CALLBACK_KEY": DEV_OSS_CALLBACK_KEY,
         "UPVEND_TENCENT_VOD_API_ENDPOINT": emulator_url,
         # The console pages upload to and show media from the emulator (another origin than the gateway),
         # path-style and on its host-style names (devtools.emulator.hosts).

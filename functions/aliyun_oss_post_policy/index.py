@@ -25,11 +25,12 @@ async def post_policy(request: Request):
     body = await read_json(request, UploadRequest)
     rule = upload_rule(body.fileName, body.contentType, body.size)
     bucket = settings.get("ALIYUN_OSS_BUCKET")
+    key = new_object_key(user, rule.extension)
     callback_url = settings.get("ALIYUN_OSS_CALLBACK_URL")
-    policy = OssPostPolicy(bucket=bucket, key=new_object_key(user, rule.extension), content_type=body.contentType,
+    policy = OssPostPolicy(bucket=bucket, key=key, content_type=rule.content_type,
                            max_bytes=rule.max_bytes, region=region(),
                            expires_in=settings.get("ALIYUN_POST_POLICY_SECONDS"),
-                           callback=callback_param(callback_url, user) if callback_url else None)
+                           callback=callback_param(callback_url, bucket, key, user) if callback_url else None)
     form = policy.form_fields(function_credentials(context=request.scope.get("aws.context")))
     return json_response({"host": oss_form_host(bucket), "key": policy.key,
                           "expire": int(policy.expires_at.timestamp()), "formData": form})

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -32,8 +32,16 @@ async def asset(request: Request):
     return _file(request.path_params["name"], "no-cache")
 
 
+class UploadType(BaseModel):
+    contentType: str
+    # "class" is a Python keyword; the JSON field is still "class".
+    content_class: str = Field(alias="class")
+    maxBytes: int
+
+
 class ConsoleConfig(BaseModel):
     apiBase: str
+    uploadTypes: dict[str, UploadType]
 
 
 async def config(request: Request):

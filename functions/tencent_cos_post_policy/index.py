@@ -9,7 +9,7 @@ from upvend import settings
 from upvend.auth import authenticate
 from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
 from upvend.tencent.cos_policy import CosPostPolicy
-from upvend.tencent.sts import cos_upload_keys
+from upvend.tencent.sts import cos_form_keys
 from upvend.uploads import UploadRequest, new_object_key, upload_rule
 
 
@@ -24,7 +24,7 @@ async def post_policy(request: Request):
     user = authenticate(request.headers)
     body = await read_json(request, UploadRequest)
     rule = upload_rule(body.fileName, body.contentType, body.size)
-    keys = cos_upload_keys(user)
+    keys = cos_form_keys(user)
     now = int(time.time())
     expires = min(now + settings.get("TENCENT_POST_POLICY_SECONDS"), keys.expired_time)
     key = new_object_key(user, rule.extension)

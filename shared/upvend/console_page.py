@@ -1,7 +1,8 @@
 """The console and H5 demo pages: their settings, security headers and static files.
 
 The pages are plain files served by the `console` function; everything they
-need at run time (where the API is) comes from `GET /console/config.json`, so
+need at run time (where the API is, which files may be uploaded as which
+Content-Type) comes from `GET /console/config.json`, so
 no script is ever inlined and the Content-Security-Policy can forbid inline code.
 """
 
@@ -9,10 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from upvend import settings
 from upvend.errors import NotFound
+from upvend.uploads import upload_types
 
 # Where browser uploads and media go on the real clouds: OSS and VOD storage (aliyuncs.com),
 # COS (myqcloud.com), the VOD UGC upload host and the usage reports vod-js-sdk-v6 sends.
@@ -48,9 +51,9 @@ settings.declare("CONSOLE_MEDIA_ORIGINS", _origins, (),
                      "the OSS, COS and VOD hosts, e.g. a CDN domain.")
 
 
-def page_config() -> dict[str, str]:
-    """What the pages read at start: the API base ('' for same origin)."""
-    return {"apiBase": settings.get("CONSOLE_API_BASE")}
+def page_config() -> dict[str, Any]:
+    """What the pages read at start: the API base ('' for same origin) and the upload types table."""
+    return {"apiBase": settings.get("CONSOLE_API_BASE"), "uploadTypes": upload_types()}
 
 
 def content_security_policy() -> str:

@@ -10,7 +10,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from upvend.errors import UpstreamError, UpstreamUnavailable
+from upvend.errors import UpstreamError, UpstreamUnavailable, UpvendError
 from upvend.json_input import loads_untrusted
 
 USER_AGENT = "upvend/0.1"
@@ -37,12 +37,34 @@ def get_bytes(url: str, *, service: str, timeout: float, max_bytes: int = 1024 *
         with opener(request, timeout=timeout) as response:  # noqa: S310 (http/https only)
             return response.read(max_bytes)
     except urllib.error.HTTPError as exc:
-        if exc.code in (429, 503):
-            raise UpstreamUnavailable(f"{service} is busy (HTTP {exc.code}).") from None
-        raise UpstreamError(f"{service} answered HTTP {exc.code}.") from None
+        raise _http_error(service, exc.code) from None
     except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError, OSError):
-        raise UpstreamError(f"{service} is unreachable or did not answer within {timeout:g} s.",
-                            code="upstream_unreachable") from None
+        raise _unreachable(service, timeout) from None
+
+
+def head(url: str, *, headers: dict[str, str], service: str, timeout: float) -> dict[str, str] | None:
+    """HEAD `url` (no redirects): the answer's headers, lowercase; None on 404; 502/503 on other failures."""
+    request = urllib.request.Request(url, method="HEAD", headers={"User-Agent": USER_AGENT, **headers})
+    try:
+        with _NO_REDIRECTS.open(request, timeout=timeout) as response:
+            return {k.lower(): v for k, v in response.headers.items()}
+    except urllib.error.HTTPError as exc:
+        if exc.code == 404:
+            return None
+        raise _http_error(service, exc.code) from None
+    except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError, OSError):
+        raise _unreachable(service, timeout) from None
+
+
+def _http_error(service: str, status: int) -> UpvendError:
+    if status in (429, 503):
+        return UpstreamUnavailable(f"{service} is busy (HTTP {status}).")
+    return UpstreamError(f"{service} answered HTTP {status}.")
+
+
+def _unreachable(service: str, timeout: float) -> UpstreamError:
+    return UpstreamError(f"{service} is unreachable or did not answer within {timeout:g} s.",
+                         code="upstream_unreachable")
 
 
 def get_json(url: str, *, service: str, timeout: float) -> Any:

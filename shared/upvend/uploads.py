@@ -8,6 +8,7 @@ inside another user's prefix.
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from dataclasses import dataclass
@@ -40,11 +41,20 @@ settings.declare("ALLOWED_EXTENSIONS", lambda raw: tuple(e.strip().lower().lstri
                   "mp3", "m4a", "aac", "wav"),
                  doc="File extensions accepted for upload.")
 
-_CLASSES = {
-    "image": ({"jpg", "jpeg", "png", "gif", "webp", "heic"}, "MAX_IMAGE_BYTES"),
-    "video": ({"mp4", "mov", "m4v", "webm", "flv", "avi", "mkv"}, "MAX_VIDEO_BYTES"),
-    "audio": ({"mp3", "m4a", "aac", "wav"}, "MAX_AUDIO_BYTES"),
+# The one table of what may be uploaded: extension -> (content class, the Content-Type it is stored with).
+# Clients get it from `upload_types()` (GET /console/config.json, `upvend upload-types`), never their own copy.
+UPLOAD_TYPES = {
+    "jpg": ("image", "image/jpeg"), "jpeg": ("image", "image/jpeg"), "png": ("image", "image/png"),
+    "gif": ("image", "image/gif"), "webp": ("image", "image/webp"), "heic": ("image", "image/heic"),
+    "mp4": ("video", "video/mp4"), "mov": ("video", "video/quicktime"), "m4v": ("video", "video/x-m4v"),
+    "webm": ("video", "video/webm"), "flv": ("video", "video/x-flv"), "avi": ("video", "video/x-msvideo"),
+    "mkv": ("video", "video/x-matroska"),
+    "mp3": ("audio", "audio/mpeg"), "m4a": ("audio", "audio/mp4"), "aac": ("audio", "audio/aac"),
+    "wav": ("audio", "audio/wav"),
 }
+# What OSS and COS store when an upload names no Content-Type.
+UNTYPED = ("application/octet-stream", "binary/octet-stream")
+_LIMITS = {"image": "MAX_IMAGE_BYTES", "video": "MAX_VIDEO_BYTES", "audio": "MAX_AUDIO_BYTES"}
 
 
 @dataclass(frozen=True)
@@ -68,8 +78,9 @@ class UploadRequest(BaseModel):
         "examples": [{"fileName": "cat.jpg", "contentType": "image/jpeg", "size": 102400}]})
 
     fileName: Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
-    contentType: Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=3, max_length=128,
-                                                        pattern=r"^[A-Za-z0-9.+-]+/[A-Za-z0-9.+-]+$")]
+    # Optional: the server derives the type from the extension; when given it must be that type.
+    contentType: Optional[Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=3, max_length=128,
+                                                                 pattern=r"^[A-Za-z0-9.+-]+/[A-Za-z0-9.+-]+$")]] = None
     size: Optional[Annotated[StrictInt, Field(gt=0)]] = None
 
 
@@ -79,23 +90,65 @@ def extension_of(file_name: str) -> str:
     return base.rsplit(".", 1)[1].lower() if "." in base.strip(".") else ""
 
 
-def upload_rule(file_name: str, content_type: str, size: int | None = None) -> UploadRule:
-    """Check a requested upload against the allow-list and limits; raise ValidationFailed if refused."""
+def _media_type(value: str) -> str:
+    return value.split(";", 1)[0].strip().lower()
+
+
+def allowed_type(extension: str) -> tuple[str, str] | None:
+    """(content class, Content-Type) of an allowed extension; None when uploads of it are refused."""
+    ext = extension.lower()
+    return UPLOAD_TYPES.get(ext) if ext in settings.get("ALLOWED_EXTENSIONS") else None
+
+
+def class_limit(content_class: str) -> int:
+    """The size limit of a content class, in bytes."""
+    return settings.get(_LIMITS[content_class])
+
+
+def upload_rule(file_name: str, content_type: str | None = None, size: int | None = None) -> UploadRule:
+    """Check a requested upload against the allow-list and limits; raise ValidationFailed if refused.
+
+    The Content-Type is the one of the extension in UPLOAD_TYPES: a client may name it, never another.
+    """
     ext = extension_of(file_name)
-    if not ext or ext not in settings.get("ALLOWED_EXTENSIONS"):
+    allowed = allowed_type(ext) if ext else None
+    if allowed is None:
         raise ValidationFailed(f"File extension '.{ext}' is not allowed." if ext else "fileName needs an extension.",
                                code="extension_not_allowed")
-    content_class = next((name for name, (exts, _) in _CLASSES.items() if ext in exts), None)
-    if content_class is None:
-        raise ValidationFailed(f"File extension '.{ext}' has no content class.", code="extension_not_allowed")
-    if not content_type.lower().startswith(content_class + "/"):
-        raise ValidationFailed(f"contentType must be {content_class}/* for a .{ext} file.",
+    content_class, derived = allowed
+    if content_type is not None and _media_type(content_type) != derived:
+        raise ValidationFailed(f"contentType must be {derived} for a .{ext} file (or left out).",
                                code="content_type_mismatch")
-    max_bytes = settings.get(_CLASSES[content_class][1])
+    max_bytes = class_limit(content_class)
     if size is not None and not 0 < size <= max_bytes:
         raise ValidationFailed(f"size must be between 1 and {max_bytes} bytes for {content_class}.",
                                code="size_out_of_range")
-    return UploadRule(ext, content_class, content_type, size or max_bytes)
+    return UploadRule(ext, content_class, derived, size or max_bytes)
+
+
+def refused_object(key: str, size: int | None, content_type: str | None) -> str | None:
+    """Why a stored object breaks the upload rules (`extension`, `size`, `content_type`), or None.
+
+    For objects that arrived without a server-made form (temporary keys): what the
+    event does not report (size, type) is not judged, and neither is the type the
+    clouds store when a request names none (it never renders as a page).
+    """
+    allowed = allowed_type(extension_of(key))
+    if allowed is None:
+        return "extension"
+    content_class, derived = allowed
+    if size is not None and not 0 < size <= class_limit(content_class):
+        return "size"
+    if content_type and _media_type(content_type) not in (derived, *UNTYPED):
+        return "content_type"
+    return None
+
+
+def upload_types() -> dict[str, dict[str, object]]:
+    """The allowed extensions with their Content-Type, content class and size limit, for clients."""
+    return {ext: {"contentType": UPLOAD_TYPES[ext][1], "class": UPLOAD_TYPES[ext][0],
+                  "maxBytes": class_limit(UPLOAD_TYPES[ext][0])}
+            for ext in settings.get("ALLOWED_EXTENSIONS") if ext in UPLOAD_TYPES}
 
 
 def caller_prefix(user_id: str) -> str:
@@ -116,3 +169,20 @@ def owner_from_key(key: str) -> str | None:
         return None
     user = key[len(root):].split("/", 1)
     return unquote(user[0]) if len(user) == 2 and user[0] else None
+
+
+GENERATED_BEGIN, GENERATED_END = "// BEGIN GENERATED\n", "// END GENERATED\n"
+
+
+def upload_types_js() -> str:
+    """The table as the JavaScript block between a client's `// BEGIN GENERATED` and `// END GENERATED` lines."""
+    rows = [f'  "{ext}": {json.dumps(entry, sort_keys=True)},' for ext, entry in sorted(upload_types().items())]
+    return "const UPLOAD_TYPES = {\n" + "\n".join(rows) + "\n};\n"
+
+
+def with_generated_table(source: str) -> str:
+    """`source` with its generated block replaced by the current table; ValueError without the markers."""
+    start, end = source.find(GENERATED_BEGIN), source.find(GENERATED_END)
+    if start < 0 or end < start:
+        raise ValueError("no // BEGIN GENERATED ... // END GENERATED block")
+    return source[:start + len(GENERATED_BEGIN)] + upload_types_js() + source[end:]

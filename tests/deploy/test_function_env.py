@@ -26,6 +26,7 @@ from tests.functional.media_rows import unique, vod_headers
 from tests.functional.test_storage_triggers import cos_event, oss_event
 from tests.functional.test_tencent_vod_callback import new_file
 from upvend import settings
+from upvend.aliyun.callback_binding import callback_binding
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATE = load_template(REPO / "template.yaml")
@@ -54,8 +55,10 @@ def _vod_callback(ctx) -> dict:
 
 def _oss_callback(ctx) -> dict:
     path = "/aliyun/oss/callback"
-    body = urlencode({"bucket": "upvend-dev", "object": f"uploads/o-envcheck/2024/05/{unique('')}.jpg",
-                      "etag": "D8E8FCA2DC0F896FD7CB4CB0031BA249", "size": "5", "mimeType": "image/jpeg"})
+    key = f"uploads/o-envcheck/2024/05/{unique('')}.jpg"
+    body = urlencode({"bucket": "upvend-dev", "object": key, "etag": "D8E8FCA2DC0F896FD7CB4CB0031BA249", "size": "5",
+                      "mimeType": "image/jpeg", "uid": "o-envcheck",
+                      "binding": callback_binding("upvend-dev", key, "o-envcheck")})
     signed = ctx.stack.emulator.service("oss-callback-key").sign(ctx.stack.gateway_url + path, body.encode())
     return {"request": {"method": "POST", "path": path, "body": body,
                         "headers": [("content-type", "application/x-www-form-urlencoded"), *signed.items()]}}

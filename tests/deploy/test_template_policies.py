@@ -23,14 +23,16 @@ TEMPLATE = load_template(REPO / "template.yaml")
 # What each function's code calls with its own role credentials (read from the code, not the template):
 # the VOD functions one upload API each; STS functions AssumeRole on the upload role; the Aliyun PostObject
 # form is signed with the function's own role key, so OSS authorises the upload as that role's PutObject;
-# the Tencent PostObject form is signed with keys from AssumeRole. Everything else calls no cloud API
-# (WeChat, callbacks and triggers only write the database); the VOD pull timer pulls and confirms events.
+# the Tencent PostObject form is signed with keys from AssumeRole; the OSS trigger reads each object's
+# Content-Type with HeadObject. Everything else calls no cloud API (WeChat, callbacks and the COS trigger
+# only write the database); the VOD pull timer pulls and confirms events.
 CALLS = {
     "aliyun-vod-upload-video": {"vod:CreateUploadVideo"},
     "aliyun-vod-refresh-video": {"vod:RefreshUploadVideo"},
     "aliyun-vod-upload-image": {"vod:CreateUploadImage"},
     "aliyun-sts": {"sts:AssumeRole"},
     "aliyun-oss-post-policy": {"oss:PutObject"},
+    "aliyun-oss-trigger": {"oss:GetObject"},
     "tencent-cos-sts": {"sts:AssumeRole"},
     "tencent-cos-post-policy": {"sts:AssumeRole"},
     "tencent-vod-pull": {"vod:PullEvents", "vod:ConfirmEvents"},

@@ -12,6 +12,7 @@ import pytest
 from devtools.emulator.aliyun.config import local_oss_endpoint
 from tests.conftest import bearer
 from tests.functional.aliyun_support import fresh_name
+from upvend.media_api import public_id
 
 JPEG = {"fileName": "photo.JPG", "contentType": "image/jpeg", "size": 1234}
 
@@ -45,8 +46,9 @@ def test_policy_answer_and_a_successful_form_post(gateway, login, stack):
     policy = json.loads(base64.b64decode(form["policy"]))
     assert datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00")).timestamp() == answer["expire"]
     response = _post(answer)
-    # The local stack pins an upload callback: OSS hands its JSON answer (the media record) to the uploader.
-    assert response.status_code == 200 and response.json()["mediaId"] == f"upvend-dev/{answer['key']}"
+    # The local stack pins an upload callback: OSS hands its JSON answer (an acknowledgement) to the uploader.
+    assert response.status_code == 200 and response.json() == {
+        "status": "recorded", "id": public_id("aliyun", f"upvend-dev/{answer['key']}")}
     stored, data = stack.emulator.store.get("upvend-dev", answer["key"])
     assert data == b"\xff\xd8\xff jpeg bytes" and stored.content_type == "image/jpeg"
 
@@ -114,7 +116,7 @@ def test_callback_is_in_the_policy_and_reaches_the_upload_hook(gateway, login, s
     assert {"callback": callback} in json.loads(base64.b64decode(answer["formData"]["policy"]))["conditions"]
     spec = json.loads(base64.b64decode(callback))
     assert spec["callbackUrl"] == "https://api.example.com/aliyun/oss/callback"
-    assert spec["callbackBody"].endswith(f"&uid=o-{name}") and "${etag}" in spec["callbackBody"]
+    assert f"&uid=o-{name}&binding=" in spec["callbackBody"] and "${etag}" in spec["callbackBody"]
     events = []
     stack.emulator.on_upload(events.append)
     try:
@@ -131,7 +133,7 @@ def test_callback_is_in_the_policy_and_reaches_the_upload_hook(gateway, login, s
     ({"fileName": "a.exe", "contentType": "application/octet-stream"}, "extension_not_allowed"),
     ({"fileName": "a.jpg", "contentType": "video/mp4"}, "content_type_mismatch"),
     ({"fileName": "a.jpg", "contentType": "image/jpeg", "size": 10 ** 12}, "size_out_of_range"),
-    ({"fileName": "a.jpg"}, "validation_error"),
+    ({"fileName": "cat.png", "contentType": "image/svg+xml"}, "content_type_mismatch"),
     ({"fileName": "a.jpg", "contentType": "image/jpeg", "key": "uploads/x.jpg"}, "validation_error"),
     ({"fileName": "a.jpg", "contentType": "image/jpeg\r\nX: y"}, "validation_error"),
 ])

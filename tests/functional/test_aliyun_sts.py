@@ -11,6 +11,7 @@ import pytest
 from devtools.emulator.aliyun.config import local_oss_endpoint
 from tests.conftest import bearer
 from tests.functional.aliyun_support import fresh_name, inject_fault
+from upvend.uploads import upload_types
 
 
 @pytest.fixture(autouse=True)
@@ -37,7 +38,8 @@ def test_sts_answers_credentials_for_the_callers_prefix(gateway, emulator, login
     key = emulator.get(f"/_emulator/aliyun/keys/{body['accessKeyId']}").json()
     assert key["roleSessionName"] == f"upvend.o-{name}"
     statement, = key["policy"]["Statement"]
-    assert statement["Resource"] == [f"acs:oss:*:*:upvend-dev/uploads/o-{name}/*"]
+    # One resource per allowed extension under the caller's prefix (OSS has no Content-Type condition key).
+    assert statement["Resource"] == [f"acs:oss:*:*:upvend-dev/uploads/o-{name}/*.{ext}" for ext in upload_types()]
     assert "oss:PutObject" in statement["Action"] and not any("Get" in a or "Delete" in a
                                                                 for a in statement["Action"])
 

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from upvend.uploads import upload_types
+
 PAGES = ["/console", "/console/upload"]
 ASSETS = {"console.js": "text/javascript", "upload.js": "text/javascript", "common.js": "text/javascript",
           "upload_paths.js": "text/javascript", "sdk_paths.js": "text/javascript", "style.css": "text/css",
@@ -59,10 +61,10 @@ def test_unknown_assets_are_404_json(gateway, name):
 
 
 def test_config_names_the_api_base(gateway, monkeypatch):
-    assert gateway.get("/console/config.json").json() == {"apiBase": ""}
+    assert gateway.get("/console/config.json").json() == {"apiBase": "", "uploadTypes": upload_types()}
     monkeypatch.setenv("UPVEND_CONSOLE_API_BASE", "https://api.example.com/")
     response = gateway.get("/console/config.json")
-    assert response.json() == {"apiBase": "https://api.example.com"}
+    assert response.json()["apiBase"] == "https://api.example.com"
     assert "https://api.example.com" in csp_directives(response.headers["content-security-policy"])["connect-src"]
 
 

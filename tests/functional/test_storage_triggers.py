@@ -51,9 +51,12 @@ def test_oss_trigger_redelivery_and_url_encoded_keys(gateway):
     assert (again.json()["recorded"], again.json()["duplicates"]) == (0, 1)
     row = repo().get("aliyun", object_media_id("testbucket", key))
     assert (row.owner, row.object_key) == ("o-a_b-c", key)
+    # The object uploaded again: a new version, recorded as such; the completed row keeps its content.
     new_version = invoke(gateway, "aliyun-oss-trigger", oss_event(key, etag="FFFF"))
     assert new_version.json()["recorded"] == 1
-    assert repo().get("aliyun", object_media_id("testbucket", key)).etag == "FFFF"
+    again = repo().get("aliyun", object_media_id("testbucket", key))
+    assert again.etag == row.etag and again.size == row.size
+    assert again.extra["newerVersion"]["etag"] == "FFFF"
 
 
 def test_oss_trigger_skips_objects_outside_the_upload_prefix(gateway):

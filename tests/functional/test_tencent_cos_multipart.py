@@ -77,7 +77,7 @@ def test_multipart_upload_completes_once_with_the_cos_multipart_etag(gateway, em
 ])
 def test_complete_checks_the_part_list(gateway, login, stack, listing, code):
     _, body, creds = _keys(gateway, login)
-    client, bucket, key = _client(stack, body, creds), body["bucket"], body["prefix"] + "big.bin"
+    client, bucket, key = _client(stack, body, creds), body["bucket"], body["prefix"] + "big.mp4"
     upload_id = client.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
     etags = [client.upload_part(Bucket=bucket, Key=key, Body=b"x" * MB, PartNumber=n, UploadId=upload_id)["ETag"]
              for n in (1, 2)]
@@ -89,7 +89,7 @@ def test_complete_checks_the_part_list(gateway, login, stack, listing, code):
 
 def test_parts_below_1_mb_except_the_last_are_too_small(gateway, login, stack):
     _, body, creds = _keys(gateway, login)
-    client, bucket, key = _client(stack, body, creds), body["bucket"], body["prefix"] + "small.bin"
+    client, bucket, key = _client(stack, body, creds), body["bucket"], body["prefix"] + "small.mp4"
     upload_id = client.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
     etags = [client.upload_part(Bucket=bucket, Key=key, Body=b"s" * 1000, PartNumber=n, UploadId=upload_id)["ETag"]
              for n in (1, 2)]
@@ -100,7 +100,7 @@ def test_parts_below_1_mb_except_the_last_are_too_small(gateway, login, stack):
 
 def test_abort_drops_the_upload(gateway, login, stack):
     _, body, creds = _keys(gateway, login)
-    client, bucket, key = _client(stack, body, creds), body["bucket"], body["prefix"] + "gone.bin"
+    client, bucket, key = _client(stack, body, creds), body["bucket"], body["prefix"] + "gone.mp4"
     upload_id = client.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
     client.upload_part(Bucket=bucket, Key=key, Body=b"x", PartNumber=1, UploadId=upload_id)
     client.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id)
@@ -117,7 +117,7 @@ def test_multipart_outside_the_prefix_is_refused(gateway, login, stack):
     # Another user's upload id cannot be used from inside one's own prefix either.
     _, other_body, other_creds = _keys(gateway, login)
     other = _client(stack, other_body, other_creds)
-    other_key = other_body["prefix"] + "theirs.bin"
+    other_key = other_body["prefix"] + "theirs.mp4"
     upload_id = other.create_multipart_upload(Bucket=bucket, Key=other_key)["UploadId"]
     assert _code(lambda: client.upload_part(Bucket=bucket, Key=other_key, Body=b"x", PartNumber=1,
                                             UploadId=upload_id)) == "AccessDenied"

@@ -113,7 +113,7 @@ def test_unauthenticated_is_401(gateway):
 
 @pytest.mark.parametrize("payload, code", [
     ({}, "validation_error"),
-    ({"fileName": "a.jpg"}, "validation_error"),
+    ({"fileName": "cat.png", "contentType": "image/svg+xml"}, "content_type_mismatch"),
     ({"fileName": "a.exe", "contentType": "application/octet-stream"}, "extension_not_allowed"),
     ({"fileName": "a.jpg", "contentType": "video/mp4"}, "content_type_mismatch"),
     ({"fileName": "a.jpg", "contentType": "image/jpeg", "size": 0}, "validation_error"),

@@ -232,3 +232,26 @@ def test_notices_refuse_ids_no_column_holds_and_drop_foreign_owners():
     with pytest.raises(ValidationFailed):
         upload(media_id="")
     assert upload(owner="o" * 192).owner is None
+
+
+def _object(etag: str, size: int, event: str = "ObjectCreated:PutObject", **fields) -> MediaNotice:
+    base = dict(dedupe_key=f"aliyun-oss:{event}:b/uploads/o-alice/a.jpg:{etag}", event_type=event,
+                provider="aliyun", media_id="b/uploads/o-alice/a.jpg", kind="image", status="ready",
+                owner="o-alice", size=size, mime_type="image/jpeg", bucket="b", object_key="uploads/o-alice/a.jpg",
+                etag=etag)
+    return MediaNotice(**{**base, **fields})
+
+
+def test_another_etag_is_a_new_version_not_a_rewrite(db: Database):
+    repo = MediaRepository(db)
+    assert repo.apply(_object("E1", 10, extra={"width": 1}))
+    assert repo.apply(_object("E1", 10, "OssCallback", region="cn-shanghai"))  # same content: fills gaps
+    assert repo.apply(_object("E2", 99, mime_type="image/png", region="elsewhere"))
+    row = repo.get("aliyun", "b/uploads/o-alice/a.jpg")
+    assert (row.etag, row.size, row.mime_type, row.region) == ("E1", 10, "image/jpeg", "cn-shanghai")
+    assert row.extra["width"] == 1
+    newer = row.extra["newerVersion"]
+    assert (newer["etag"], newer["size"], newer["mimeType"], newer["event"]) == ("E2", 99, "image/png",
+                                                                                 "ObjectCreated:PutObject")
+    assert newer["seenAt"].endswith("Z")
+    assert repo.event_count() == 3

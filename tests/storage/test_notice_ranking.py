@@ -12,6 +12,7 @@ from itertools import product
 
 import pytest
 
+from upvend.errors import ValidationFailed
 from upvend.storage.database import Database
 from upvend.storage.media import MediaRepository
 from upvend.storage.notices import MERGED_FIELDS, MediaNotice
@@ -110,3 +111,29 @@ def test_dedupe_keys_are_kept_readable_up_to_the_column_width(db: Database, leng
 def test_an_unknown_status_is_refused():
     with pytest.raises(ValueError):
         notice("v", "1", "playable")
+
+
+@pytest.mark.parametrize("size, ok", [(-1, False), (0, True), (1, True), (2**63 - 1, True), (2**63, False),
+                                      (True, False), (None, True)])
+def test_size_must_fit_a_signed_64_bit_column(size, ok):
+    if ok:
+        assert notice("v", "1", "ready", size=size).size == size
+    else:
+        with pytest.raises(ValidationFailed) as caught:
+            notice("v", "1", "ready", size=size)
+        assert caught.value.code == "invalid_size"
+
+
+@pytest.mark.parametrize("fields", [{"media_id": ""}, {"media_id": "x" * 513}])
+def test_media_id_length_is_refused_with_its_code(fields):
+    with pytest.raises(ValidationFailed) as caught:
+        MediaNotice(dedupe_key="k", event_type="E", provider="aliyun", kind="video", status="ready", **fields)
+    assert caught.value.code == "invalid_media_id"
+
+
+@pytest.mark.parametrize("fields", [{"title": "bad \ud800"}, {"owner": "o-\udfff"}, {"extra": {"k": "\ud800"}},
+                                    {"extra": {"\ud800": 1}}])
+def test_text_that_is_not_unicode_is_refused(fields):
+    with pytest.raises(ValidationFailed) as caught:
+        notice("v", "1", "ready", **fields)
+    assert caught.value.code == "invalid_text"

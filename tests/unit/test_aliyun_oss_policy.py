@@ -14,9 +14,10 @@ from devtools.emulator.aliyun.oss_form import PostForm, check_policy, decode_pol
 from devtools.emulator.aliyun.oss_signature import v4_post_signature
 from devtools.emulator.aliyun.ram_policy import PolicyGrammarError, allows, parse_policy
 from upvend.aliyun.credentials import AliyunCredentials
+from upvend.aliyun.callback_binding import verify_callback_binding
 from upvend.aliyun.oss_policy import OssPostPolicy, callback_param
 from upvend.aliyun.session_policy import oss_upload_policy
-from upvend.errors import BadRequest
+from upvend.errors import BadRequest, Forbidden
 
 NOW = datetime(2024, 5, 6, 7, 8, 9, tzinfo=timezone.utc)
 ROLE = AliyunCredentials("STS.key", "role-secret", "role-token")
@@ -58,8 +59,9 @@ def test_without_a_token_the_form_has_no_token_field():
     assert not any("x-oss-security-token" in c for c in _document(fields)["conditions"] if isinstance(c, dict))
 
 
-def test_callback_is_pinned_and_names_the_uploader():
-    cb = callback_param("https://cb.example.com/oss", "o-a&b=${x}")
+def test_callback_is_pinned_and_names_the_uploader(monkeypatch):
+    monkeypatch.setenv("UPVEND_ALIYUN_OSS_CALLBACK_KEY", "k" * 32)
+    cb = callback_param("https://cb.example.com/oss", "bkt", "uploads/o-a%26b/2024/05/x.jpg", "o-a&b=${x}")
     fields = _policy(callback=cb).form_fields(ROLE)
     assert fields["callback"] == cb and {"callback": cb} in _document(fields)["conditions"]
     spec = json.loads(base64.b64decode(cb))
@@ -69,24 +71,36 @@ def test_callback_is_pinned_and_names_the_uploader():
         assert var in body
     # The user id is literal and encoded: it can neither break the form body nor inject a variable.
     assert parse_qs(body)["uid"] == ["o-a&b=${x}"] and "o-a%26b%3D%24%7Bx%7D" in body
+    # The binding ties the callback to this bucket, key and owner, and to nothing else.
+    binding = parse_qs(body)["binding"][0]
+    verify_callback_binding("bkt", "uploads/o-a%26b/2024/05/x.jpg", "o-a&b=${x}", binding)
+    for other in (("other", "uploads/o-a%26b/2024/05/x.jpg", "o-a&b=${x}"),
+                  ("bkt", "uploads/o-a%26b/2024/05/y.jpg", "o-a&b=${x}"), ("bkt", "uploads/o-a%26b/2024/05/x.jpg", "o-b")):
+        with pytest.raises(Forbidden):
+            verify_callback_binding(*other, binding)
 
 
 def test_session_policy_allows_only_uploads_inside_the_prefix():
     text = oss_upload_policy("bkt", "uploads/o-alice")
     policy = parse_policy(text)
     assert allows(policy, "oss:PutObject", "acs:oss:*:*:bkt/uploads/o-alice/2024/a.jpg")
-    assert allows(policy, "oss:UploadPart", "acs:oss:*:*:bkt/uploads/o-alice/x")
+    assert allows(policy, "oss:UploadPart", "acs:oss:*:*:bkt/uploads/o-alice/x.mp4")
+    # Only the allowed extensions: no page, no script, no extension-less object.
+    for refused in ("a.html", "a.svg", "x", "a.jpg.html"):
+        assert not allows(policy, "oss:PutObject", f"acs:oss:*:*:bkt/uploads/o-alice/{refused}")
     assert not allows(policy, "oss:PutObject", "acs:oss:*:*:bkt/uploads/o-alicex/a.jpg")
     assert not allows(policy, "oss:PutObject", "acs:oss:*:*:bkt/uploads/o-bob/a.jpg")
     assert not allows(policy, "oss:GetObject", "acs:oss:*:*:bkt/uploads/o-alice/a.jpg")
     assert not allows(policy, "oss:DeleteObject", "acs:oss:*:*:bkt/uploads/o-alice/a.jpg")
     assert not allows(policy, "oss:PutObject", "acs:oss:*:*:other/uploads/o-alice/a.jpg")
-    assert len(text.encode()) < 1024
+    assert len(text) <= 2048
 
 
-def test_session_policy_refuses_a_prefix_too_long_for_sts():
+def test_session_policy_falls_back_to_the_prefix_then_refuses_what_cannot_fit():
+    policy = parse_policy(oss_upload_policy("b" * 63, "uploads/" + "u" * 200))
+    assert policy["Statement"][0]["Resource"] == ["acs:oss:*:*:" + "b" * 63 + "/uploads/" + "u" * 200 + "/*"]
     with pytest.raises(BadRequest):
-        oss_upload_policy("bkt", "uploads/" + "u" * 900)
+        oss_upload_policy("bkt", "uploads/" + "u" * 2000)
 
 
 def test_deny_wins_and_grammar_is_checked():

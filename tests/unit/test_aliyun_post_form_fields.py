@@ -6,6 +6,7 @@ import base64
 import json
 from datetime import datetime, timezone
 
+from upvend.aliyun.callback_binding import callback_binding
 from upvend.aliyun.credentials import AliyunCredentials
 from upvend.aliyun.oss_policy import OssPostPolicy, callback_param
 
@@ -24,10 +25,15 @@ def test_published_field_names_and_values():
     assert fields["x-oss-credential"] == "id/20240506/cn-hangzhou/oss/aliyun_v4_request"
 
 
-def test_callback_parameter_is_the_documented_json():
-    spec = json.loads(base64.b64decode(callback_param("https://cb.example.com/oss", "o-a")))
+def test_callback_parameter_is_the_documented_json(monkeypatch):
+    monkeypatch.setenv("UPVEND_ALIYUN_OSS_CALLBACK_KEY", "k" * 32)
+    key = "uploads/o-a/2024/05/x.jpg"
+    spec = json.loads(base64.b64decode(callback_param("https://cb.example.com/oss", "bkt", key, "o-a")))
     assert spec == {
         "callbackUrl": "https://cb.example.com/oss",
-        "callbackBody": "bucket=${bucket}&object=${object}&etag=${etag}&size=${size}&mimeType=${mimeType}&uid=o-a",
+        "callbackBody": "bucket=${bucket}&object=${object}&etag=${etag}&size=${size}&mimeType=${mimeType}"
+                        "&imageInfo.height=${imageInfo.height}&imageInfo.width=${imageInfo.width}"
+                        "&imageInfo.format=${imageInfo.format}"
+                        f"&uid=o-a&binding={callback_binding('bkt', key, 'o-a')}",
         "callbackBodyType": "application/x-www-form-urlencoded",
     }

@@ -46,7 +46,8 @@ PEM = PRIVATE.public_key().public_bytes(serialization.Encoding.PEM, serializatio
 TOKEN = "fuzz-callback-token-0123456789"
 
 
-notice_settings = module_env(UPVEND_TENCENT_VOD_CALLBACK_TOKEN=TOKEN)
+notice_settings = module_env(UPVEND_TENCENT_VOD_CALLBACK_TOKEN=TOKEN, UPVEND_ALIYUN_OSS_BUCKET="upvend-dev",
+                             UPVEND_ALIYUN_OSS_CALLBACK_KEY="k" * 32)
 
 
 texts = st.text(max_size=80)
@@ -184,8 +185,8 @@ def test_policy_builders_keep_the_caller_inside_its_prefix(user, ext, ctype, siz
     json.loads(oss_upload_policy("bucket", prefix))
     json.loads(policy_text(cos_upload_policy("ap-guangzhou", "b-1250000000", prefix)))
     creds = AliyunCredentials("id", "secret", "token")
-    form = OssPostPolicy("bucket", key, ctype, size, "cn-hangzhou", seconds,
-                         callback=callback_param("https://example.com/cb", user)).form_fields(creds)
+    callback = callback_param("https://example.com/cb", "bucket", key, user)
+    form = OssPostPolicy("bucket", key, ctype, size, "cn-hangzhou", seconds, callback=callback).form_fields(creds)
     assert json.loads(base64.b64decode(form["policy"]))["conditions"]
     now = int(datetime.now(timezone.utc).timestamp())
     cos = CosPostPolicy("b-1250000000", key, ctype, size, now, now + seconds, {"uid": user})

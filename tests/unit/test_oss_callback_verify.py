@@ -10,6 +10,7 @@ import pytest
 from devtools.emulator.config import EmulatorConfig
 from devtools.emulator.oss_callback import OssCallbackSigner
 from upvend.errors import BadRequest, ConfigurationError, Forbidden, UpstreamError, ValidationFailed
+from upvend.aliyun.callback_binding import callback_binding
 from upvend.notices.oss_callback import (PublicKeyCache, oss_notice, parse_callback_body, signed_text,
                                          trusted_key_url, verify_oss_callback)
 
@@ -159,12 +160,28 @@ def test_emulator_signer_round_trip(tmp_path, monkeypatch):
     verify_oss_callback(with_query, "/aliyun/oss/callback", "a=1", body, keys)
 
 
+@pytest.fixture(autouse=True)
+def callback_settings(monkeypatch):
+    monkeypatch.setenv("UPVEND_ALIYUN_OSS_BUCKET", "photos")
+    monkeypatch.setenv("UPVEND_ALIYUN_OSS_CALLBACK_BUCKETS", "b")
+    monkeypatch.setenv("UPVEND_ALIYUN_OSS_CALLBACK_KEY", BINDING_KEY.decode())
+
+
+BINDING_KEY = b"k" * 32
+
+
+def _pinned(bucket: str, key: str, owner: str) -> str:
+    return f"&uid={owner}&binding={callback_binding(bucket, key, owner, BINDING_KEY)}"
+
+
 def test_form_and_json_bodies_give_the_same_fields():
     form = (b"bucket=photos&object=uploads%2Fo-alice%2F2024%2F01%2Fab.jpg&etag=%22D8E8FCA2DC0F896FD7CB4CB0031BA249%22"
-            b"&size=5&mimeType=image%2Fjpeg&imageInfo.height=10&imageInfo.width=20&imageInfo.format=jpg&x:uid=o-bob")
+            b"&size=5&mimeType=image%2Fjpeg&imageInfo.height=10&imageInfo.width=20&imageInfo.format=jpg&x:uid=o-bob"
+            + _pinned("photos", "uploads/o-alice/2024/01/ab.jpg", "o-alice").encode())
     data = {"bucket": "photos", "object": "uploads/o-alice/2024/01/ab.jpg",
             "etag": "\"D8E8FCA2DC0F896FD7CB4CB0031BA249\"", "size": 5, "mimeType": "image/jpeg",
-            "imageInfo.height": 10, "imageInfo.width": 20, "imageInfo.format": "jpg"}
+            "imageInfo.height": 10, "imageInfo.width": 20, "imageInfo.format": "jpg",
+            "uid": "o-alice", "binding": callback_binding("photos", "uploads/o-alice/2024/01/ab.jpg", "o-alice", BINDING_KEY)}
     parsed = parse_callback_body(form, "application/x-www-form-urlencoded")
     assert parsed == parse_callback_body(json.dumps(data).encode(), "application/json")
     notice = oss_notice(parsed)
@@ -177,7 +194,8 @@ def test_form_and_json_bodies_give_the_same_fields():
 
 def test_empty_image_variables_of_a_video_are_unknown():
     parsed = parse_callback_body(b"bucket=b&object=uploads/u/v.mp4&etag=E&size=9&mimeType=video/mp4"
-                                 b"&imageInfo.height=&imageInfo.width=&imageInfo.format=", "")
+                                 b"&imageInfo.height=&imageInfo.width=&imageInfo.format="
+                                 + _pinned("b", "uploads/u/v.mp4", "u").encode(), "")
     assert (parsed.height, parsed.width, parsed.format) == (None, None, None)
     assert oss_notice(parsed).kind == "video"
 
@@ -198,3 +216,29 @@ def test_objects_outside_the_upload_prefix_are_refused():
     with pytest.raises(Forbidden) as caught:
         oss_notice(parse_callback_body(b"bucket=b&object=elsewhere/x.jpg", ""))
     assert caught.value.code == "object_outside_prefix"
+
+
+@pytest.mark.parametrize("body, code", [
+    # A bucket this deployment does not use, even with a binding made for it.
+    ("bucket=evil&object=uploads/u/v.mp4" + _pinned("evil", "uploads/u/v.mp4", "u"), "bucket_not_accepted"),
+    # Nobody pinned it (an STS upload's own callback).
+    ("bucket=b&object=uploads/u/v.mp4&uid=u", "callback_not_pinned"),
+    # A binding made for another object, owner or bucket.
+    ("bucket=b&object=uploads/u/w.mp4" + _pinned("b", "uploads/u/v.mp4", "u"), "callback_binding_invalid"),
+    ("bucket=b&object=uploads/u/v.mp4" + _pinned("b", "uploads/u/v.mp4", "u").replace("uid=u", "uid=v"),
+     "callback_binding_invalid"),
+    ("bucket=b&object=uploads/u/v.mp4" + _pinned("photos", "uploads/u/v.mp4", "u"), "callback_binding_invalid"),
+    # A bound callback whose object breaks the upload rules.
+    ("bucket=b&object=uploads/u/v.mp4&mimeType=text/html" + _pinned("b", "uploads/u/v.mp4", "u"), "object_refused"),
+])
+def test_callbacks_this_server_did_not_pin_for_the_object_are_refused(body, code):
+    with pytest.raises(Forbidden) as caught:
+        oss_notice(parse_callback_body(body.encode(), ""))
+    assert caught.value.code == code
+
+
+def test_a_field_named_twice_is_refused():
+    body = "bucket=b&object=uploads/u/v.mp4&object=uploads/v/v.mp4" + _pinned("b", "uploads/u/v.mp4", "u")
+    with pytest.raises(BadRequest) as caught:
+        parse_callback_body(body.encode(), "")
+    assert caught.value.code == "duplicate_field"

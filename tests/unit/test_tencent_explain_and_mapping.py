@@ -10,7 +10,7 @@ import pytest
 from devtools.emulator.tencent.keys import policy_allows
 from upvend.errors import RateLimited, UpstreamError, ValidationFailed
 from upvend.tencent.api import tencent_error
-from upvend.tencent.cam_policy import cos_upload_policy
+from upvend.tencent.cam_policy import cos_form_policy, cos_upload_policy
 from upvend.tencent.sts import role_session_name
 from upvend.tencent.vod_explain import explain_signature
 from upvend.tencent.vod_signature import sign_original
@@ -154,18 +154,41 @@ def test_caller_caused_codes_map_to_400_only_when_declared():
     assert tencent_error("STS", "AssumeRole", "InvalidParameterValue.Name", "m", None).status == 502
 
 
-def test_upload_policy_allows_only_uploads_inside_the_prefix():
+def test_upload_policy_allows_only_typed_capped_uploads_inside_the_prefix():
     policy = cos_upload_policy("ap-guangzhou", "b-1250000000", "uploads/o-a")
     inside = "qcs::cos:ap-guangzhou:uid/1250000000:b-1250000000/uploads/o-a/2026/01/x.jpg"
-    assert policy_allows(policy, "name/cos:PutObject", inside)
-    assert policy_allows(policy, "name/cos:PostObject", inside)
+    jpeg = {"cos:content-type": "image/jpeg", "cos:content-length": "10"}
+    assert policy_allows(policy, "name/cos:PutObject", inside, jpeg)
+    assert policy_allows(policy, "name/cos:InitiateMultipartUpload", inside, {"cos:content-type": ""})
+    assert policy_allows(policy, "name/cos:UploadPart", inside)
+    assert policy_allows(policy, "name/cos:PostObject", inside, {"cos:content-length": str(20 << 20)})
+    assert not policy_allows(policy, "name/cos:PostObject", inside, {"cos:content-length": str(25 << 20)})
+    assert not policy_allows(policy, "name/cos:PostObject", inside.replace("x.jpg", "x.html"),
+                             {"cos:content-length": "10"})
+    # The keys a client holds cannot read, delete, or leave the prefix.
     assert not policy_allows(policy, "name/cos:GetObject", inside)
     assert not policy_allows(policy, "name/cos:DeleteObject", inside)
-    assert not policy_allows(policy, "name/cos:PutObject", inside.replace("o-a/", "o-ab/"))
-    assert not policy_allows(policy, "name/cos:PutObject", inside.replace("ap-guangzhou", "ap-beijing"))
+    assert not policy_allows(policy, "name/cos:PutObject", inside.replace("o-a/", "o-ab/"), jpeg)
+    assert not policy_allows(policy, "name/cos:PutObject", inside.replace("ap-guangzhou", "ap-beijing"), jpeg)
+    # Nor store a page, an SVG under an image name, or more than the class allows.
+    assert not policy_allows(policy, "name/cos:PutObject", inside.replace("x.jpg", "x.html"),
+                             {"cos:content-type": "text/html", "cos:content-length": "10"})
+    assert not policy_allows(policy, "name/cos:PutObject", inside, {**jpeg, "cos:content-type": "image/svg+xml"})
+    assert not policy_allows(policy, "name/cos:PutObject", inside, {**jpeg, "cos:content-length": str(25 << 20)})
+    assert not policy_allows(policy, "name/cos:PutObject", inside, {"cos:content-type": "image/jpeg"})
+    assert policy_allows(policy, "name/cos:PutObject", inside, {"cos:content-length": "10"})  # COS stores no type
+    assert not policy_allows(policy, "name/cos:PutObject", inside.replace("x.jpg", "x.mp4"), jpeg)
     deny = {"statement": [*policy["statement"], {"effect": "deny", "action": ["name/cos:PutObject"],
                                                  "resource": ["*"]}]}
-    assert not policy_allows(deny, "name/cos:PutObject", inside)
+    assert not policy_allows(deny, "name/cos:PutObject", inside, jpeg)
+
+
+def test_form_keys_may_only_post_objects():
+    policy = cos_form_policy("ap-guangzhou", "b-1250000000", "uploads/o-a")
+    inside = "qcs::cos:ap-guangzhou:uid/1250000000:b-1250000000/uploads/o-a/2026/01/x.jpg"
+    assert policy_allows(policy, "name/cos:PostObject", inside)
+    assert not policy_allows(policy, "name/cos:PutObject", inside, {"cos:content-type": "image/jpeg",
+                                                                     "cos:content-length": "1"})
 
 
 def test_role_session_name_is_valid_for_any_user_id():

@@ -31,8 +31,8 @@ class AccessKey:
     session_name: str | None = None
     purpose: str = "sts"
 
-    def allows(self, action: str, resource: str) -> bool:
-        return allows(self.policy, action, resource)
+    def allows(self, action: str, resource: str, context: dict[str, str] | None = None) -> bool:
+        return allows(self.policy, action, resource, context)
 
 
 class KeyRing:

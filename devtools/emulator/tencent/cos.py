@@ -153,9 +153,10 @@ class CosService(Service):
     # -- PutObject ------------------------------------------------------------
     async def put_object(self, request: Request, address: CosAddress) -> Response:
         key = self.authenticate(request, address)
-        self.authorize(key, "name/cos:PutObject", address)
-        data = await request.body()
         headers = {k.lower(): v for k, v in request.headers.items()}
+        self.authorize(key, "name/cos:PutObject", address, {
+            "cos:content-type": headers.get("content-type"), "cos:content-length": headers.get("content-length")})
+        data = await request.body()
         md5 = headers.get("content-md5")
         if md5 and base64.b64encode(hashlib.md5(data).digest()).decode() != md5:  # noqa: S324
             raise CosError(400, "BadDigest", "The Content-MD5 you specified did not match what was received.")
@@ -168,11 +169,13 @@ class CosService(Service):
                                 query: dict[str, str]) -> Response:
         """Multipart requests: signed like PutObject and checked against the key's CAM policy per action."""
         key = self.authenticate(request, address)
+        context = {"cos:content-type": request.headers.get("content-type"),
+                   "cos:content-length": request.headers.get("content-length")}
         if operation == "list-uploads":  # a bucket request, authorized on the prefix it lists
             self.authorize(key, _MULTIPART_ACTIONS[operation], CosAddress(address.bucket, address.region,
-                                                                          "/" + query.get("prefix", "")))
+                                                                          "/" + query.get("prefix", "")), context)
             return self.multipart.list_uploads(address.bucket, query)
-        self.authorize(key, _MULTIPART_ACTIONS[operation], address)
+        self.authorize(key, _MULTIPART_ACTIONS[operation], address, context)
         bucket, object_key = address.bucket, address.key
         if operation == "initiate":
             headers = {k.lower(): v for k, v in request.headers.items()}
@@ -243,8 +246,10 @@ class CosService(Service):
             raise CosError(403, "AccessDenied", "Request has expired.")
         return key
 
-    def authorize(self, key: AccessKey, action: str, address: CosAddress) -> None:
-        if not policy_allows(key.policy, action, address.resource()):
+    def authorize(self, key: AccessKey, action: str, address: CosAddress,
+                  context: dict[str, str | None] | None = None) -> None:
+        """Refuse unless the key's CAM policy allows `action` here, with the request's condition keys."""
+        if not policy_allows(key.policy, action, address.resource(), context):
             raise CosError(403, "AccessDenied", f"Access denied: {action} on {address.resource()} is not "
                                                 "allowed for this key.")
 
@@ -263,7 +268,9 @@ class CosService(Service):
             if not form.signature_matches(key.secret_key):
                 raise CosError(403, "SignatureDoesNotMatch", "The q-signature does not match the policy.")
         target = CosAddress(address.bucket, address.region, "/" + form.key)
-        self.authorize(key, "name/cos:PostObject", target)
+        self.authorize(key, "name/cos:PostObject", target, {
+            "cos:content-type": request.headers.get("content-type"),
+            "cos:content-length": request.headers.get("content-length")})
         status = form.fields.get("success_action_status", "204")
 
         def answer(obj: Any) -> Response:

@@ -27,8 +27,13 @@ class AccessKey:
         return self.expires_at is not None and now >= self.expires_at
 
 
-def policy_allows(policy: dict[str, Any] | None, action: str, resource: str) -> bool:
-    """CAM evaluation for one action on one resource: an explicit deny wins, else an allow is needed."""
+def policy_allows(policy: dict[str, Any] | None, action: str, resource: str,
+                  context: dict[str, str | None] | None = None) -> bool:
+    """CAM evaluation for one action on one resource: an explicit deny wins, else an allow is needed.
+
+    A statement applies only when its `condition` holds for the request's condition
+    keys (`context`, e.g. `cos:content-type` from the request header).
+    """
     if policy is None:
         return True
     allowed = False
@@ -37,10 +42,71 @@ def policy_allows(policy: dict[str, Any] | None, action: str, resource: str) -> 
         resources = _as_list(statement.get("resource"))
         if not (any(_wildcard(a, action) for a in actions) and any(_wildcard(r, resource) for r in resources)):
             continue
+        if not conditions_hold(statement.get("condition"), context or {}):
+            continue
         if statement.get("effect") == "deny":
             return False
         allowed = allowed or statement.get("effect") == "allow"
     return allowed
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+_STRING_OPS = {
+    "string_equal": lambda v, w: v == w,
+    "string_not_equal": lambda v, w: v != w,
+    "string_like": lambda v, w: _wildcard(w, v),
+    "string_not_like": lambda v, w: not _wildcard(w, v),
+}
+_NUMERIC_OPS = {
+    "numeric_equal": lambda v, w: v == w,
+    "numeric_not_equal": lambda v, w: v != w,
+    "numeric_less_than": lambda v, w: v < w,
+    "numeric_less_than_equal": lambda v, w: v <= w,
+    "numeric_greater_than": lambda v, w: v > w,
+    "numeric_greater_than_equal": lambda v, w: v >= w,
+}
+_NEGATED = {"string_not_equal", "string_not_like", "numeric_not_equal"}
+
+
+def conditions_hold(condition: Any, context: dict[str, str | None]) -> bool:
+    """Whether every operator block of a CAM `condition` holds (blocks and keys are ANDed, values ORed).
+
+    A key the request does not carry fails its test, except under an `_if_exist`
+    operator, where it passes. An operator the emulator does not know fails closed.
+    """
+    if not condition:
+        return True
+    if not isinstance(condition, dict):
+        return False
+    lowered = {k.lower(): v for k, v in context.items()}
+    for operator, tests in condition.items():
+        base = operator[:-len("_if_exist")] if operator.endswith("_if_exist") else operator
+        compare = _STRING_OPS.get(base) or _NUMERIC_OPS.get(base)
+        if compare is None or not isinstance(tests, dict):
+            return False
+        for key, expected in tests.items():
+            value = lowered.get(str(key).lower())
+            if value is None:
+                if base == operator:
+                    return False
+                continue
+            wanted = expected if isinstance(expected, list) else [expected]
+            if base in _NUMERIC_OPS:
+                number = _number(value)
+                checks = [compare(number, _number(w)) for w in wanted
+                          if number is not None and _number(w) is not None]
+            else:
+                checks = [compare(str(value), str(w)) for w in wanted]
+            held = (bool(checks) and all(checks)) if base in _NEGATED else any(checks)
+            if not held:
+                return False
+    return True
 
 
 def _as_list(value: Any) -> list[str]:

@@ -3,14 +3,7 @@
 // with upload progress, and answers how to recognise the media row the upload produces.
 // (The paths through the official web SDKs are in sdk_paths.js.)
 
-import { api } from "./common.js";
-
-const MIME_BY_EXTENSION = {
-  jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", gif: "image/gif", webp: "image/webp",
-  heic: "image/heic", mp4: "video/mp4", mov: "video/quicktime", m4v: "video/x-m4v", webm: "video/webm",
-  flv: "video/x-flv", avi: "video/x-msvideo", mkv: "video/x-matroska", mp3: "audio/mpeg", m4a: "audio/mp4",
-  aac: "audio/aac", wav: "audio/wav",
-};
+import { api, pageConfig } from "./common.js";
 
 export class UploadError extends Error {}
 
@@ -20,8 +13,10 @@ export function extensionOf(name) {
   return dot > 0 ? base.slice(dot + 1).toLowerCase() : "";
 }
 
-export function contentTypeOf(file) {
-  return file.type || MIME_BY_EXTENSION[extensionOf(file.name)] || "application/octet-stream";
+/** The Content-Type the servers store this file with: the upload types table of /console/config.json. */
+export async function contentTypeOf(file) {
+  const { uploadTypes = {} } = await pageConfig();
+  return uploadTypes[extensionOf(file.name)]?.contentType || file.type || "application/octet-stream";
 }
 
 export function titleOf(file) {
@@ -84,7 +79,7 @@ async function checked(service, response) {
 /** A PostObject form upload: the policy from an upvend function, then the form straight to the bucket. */
 async function postObject(file, { token, step, progress }, { service, route, provider, urlField }) {
   const policy = await api(route, {
-    method: "POST", token, body: { fileName: file.name, contentType: contentTypeOf(file), size: file.size },
+    method: "POST", token, body: { fileName: file.name, contentType: await contentTypeOf(file), size: file.size },
   });
   step(`Got a PostObject policy for ${policy.key}`);
   await checked(service, await send({

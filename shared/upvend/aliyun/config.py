@@ -90,7 +90,8 @@ def oss_endpoint() -> Endpoint:
     return Endpoint.parse(settings.get("ALIYUN_OSS_ENDPOINT") or f"https://oss-{region()}.aliyuncs.com")
 
 
-def _is_ip_or_localhost(netloc: str) -> bool:
+def is_ip_or_localhost(netloc: str) -> bool:
+    """Whether a host[:port] is an IP address or localhost (addressed path-style, as the OSS SDKs do)."""
     host = netloc.rsplit(":", 1)[0].strip("[]") if not netloc.endswith("]") else netloc.strip("[]")
     if host == "localhost":
         return True
@@ -114,6 +115,6 @@ def oss_form_host(bucket: str) -> str:
 
 def bucket_url(endpoint: Endpoint, bucket: str) -> str:
     """A bucket's URL on an OSS endpoint: `<bucket>.<host>`, or path-style for an IP or localhost."""
-    if _is_ip_or_localhost(endpoint.netloc):
+    if is_ip_or_localhost(endpoint.netloc):
         return f"{endpoint.url}/{bucket}"
     return f"{endpoint.scheme}://{bucket}.{endpoint.netloc}"

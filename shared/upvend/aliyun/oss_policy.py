@@ -14,12 +14,15 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import quote
-
+from upvend.aliyun.callback_binding import pinned_callback_fields
 from upvend.aliyun.credentials import AliyunCredentials
 
 SIGNATURE_VERSION = "OSS4-HMAC-SHA256"
 SUCCESS_STATUS = "200"
+# The OSS system variables of a pinned callback body (form-encoded; OSS URL-encodes the values).
+CALLBACK_BODY_TEMPLATE = ("bucket=${bucket}&object=${object}&etag=${etag}&size=${size}&mimeType=${mimeType}"
+                          "&imageInfo.height=${imageInfo.height}&imageInfo.width=${imageInfo.width}"
+                          "&imageInfo.format=${imageInfo.format}")
 
 
 def v4_signing_key(secret: str, day: str, region: str) -> bytes:
@@ -35,10 +38,13 @@ def v4_policy_signature(secret: str, day: str, region: str, policy_b64: str) -> 
     return hmac.new(v4_signing_key(secret, day, region), policy_b64.encode(), hashlib.sha256).hexdigest()
 
 
-def callback_param(callback_url: str, uploader: str) -> str:
-    """The Base64 `callback` JSON; the uploader's id sits literally in the pinned body template."""
-    body = ("bucket=${bucket}&object=${object}&etag=${etag}&size=${size}&mimeType=${mimeType}"
-            f"&uid={quote(uploader, safe='')}")
+def callback_param(callback_url: str, bucket: str, key: str, uploader: str) -> str:
+    """The Base64 `callback` JSON: OSS's variables plus the owner and its binding, as literals.
+
+    The literal binding (see callback_binding) ties the callback to this bucket, key and
+    owner, so no other upload can present it for another object.
+    """
+    body = (CALLBACK_BODY_TEMPLATE + pinned_callback_fields(bucket, key, uploader))
     spec = {"callbackUrl": callback_url, "callbackBody": body,
             "callbackBodyType": "application/x-www-form-urlencoded"}
     return base64.b64encode(json.dumps(spec, separators=(",", ":")).encode()).decode()

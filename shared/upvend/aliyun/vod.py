@@ -70,14 +70,11 @@ class VodImageAnswer(BaseModel):
 
 def media_rule(file_name: str, size: int | None) -> UploadRule:
     """The upload rule of a video or audio file name (allow-list and size limit)."""
-    ext = extension_of(file_name)
-    for content_class in ("video", "audio"):
-        try:
-            return upload_rule(file_name, f"{content_class}/{ext}", size)
-        except ValidationFailed as exc:
-            if exc.code != "content_type_mismatch":
-                raise
-    raise ValidationFailed(f"fileName must be a video or audio file, not '.{ext}'.", code="extension_not_allowed")
+    rule = upload_rule(file_name, None, size)
+    if rule.content_class not in ("video", "audio"):
+        raise ValidationFailed(f"fileName must be a video or audio file, not '.{rule.extension}'.",
+                               code="extension_not_allowed")
+    return rule
 
 
 def user_data(user_id: str) -> str:

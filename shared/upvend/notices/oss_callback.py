@@ -19,12 +19,15 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from pydantic import BaseModel, ConfigDict, Field
 
 from upvend import outbound, settings
+from upvend.aliyun.callback_binding import verify_callback_binding
+from upvend.aliyun import config as _aliyun_config  # noqa: F401  (declares ALIYUN_OSS_BUCKET)
 from upvend.errors import BadRequest, Forbidden, UpvendError, ValidationFailed
 from upvend.http.body import parse_model
 from upvend.notices.object_keys import kind_of, upload_key
 from upvend.storage.media import object_media_id
 from upvend.storage.notices import MediaNotice
 from upvend.json_input import loads_untrusted
+from upvend.uploads import refused_object
 
 def _key_url_prefixes(raw: str) -> tuple[str, ...]:
     prefixes = tuple(p.strip() for p in raw.split(",") if p.strip())
@@ -38,15 +41,13 @@ def _key_url_prefixes(raw: str) -> tuple[str, ...]:
 
 settings.declare("OSS_PUBKEY_URL_PREFIXES", _key_url_prefixes, (),
                  doc="Extra trusted prefixes for x-oss-pub-key-url (gosspublic.alicdn.com is always trusted).")
+settings.declare("ALIYUN_OSS_CALLBACK_BUCKETS", lambda raw: tuple(b.strip() for b in raw.split(",") if b.strip()),
+                 (), doc="Buckets besides UPVEND_ALIYUN_OSS_BUCKET whose pinned callbacks are accepted.")
 settings.declare("OSS_PUBKEY_TIMEOUT_SECONDS", lambda raw: max(0.1, min(float(raw), 4.0)), 2.0,
                  doc="Timeout for fetching the OSS callback public key (OSS waits 5 s in all).")
 
 OFFICIAL_PREFIXES = ("https://gosspublic.alicdn.com/", "http://gosspublic.alicdn.com/")
 MAX_KEY_BYTES = 16 * 1024
-# The body template credential functions put into `callback` (form-encoded; OSS URL-encodes the values).
-CALLBACK_BODY_TEMPLATE = ("bucket=${bucket}&object=${object}&etag=${etag}&size=${size}&mimeType=${mimeType}"
-                          "&imageInfo.height=${imageInfo.height}&imageInfo.width=${imageInfo.width}"
-                          "&imageInfo.format=${imageInfo.format}")
 KeyFetcher = Callable[[str], bytes]
 
 
@@ -156,28 +157,40 @@ def verify_oss_callback(headers: Mapping[str, str], path: str, raw_query: str, b
 
 
 class OssCallbackBody(BaseModel):
-    """The system variables of CALLBACK_BODY_TEMPLATE (x: variables are client-controlled and ignored)."""
+    """The fields of a pinned callback: OSS's system variables, then the server's literal owner and binding.
+
+    `x:` variables are client-controlled and ignored.
+    """
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     bucket: str = Field(min_length=1, max_length=63)
     object: str = Field(min_length=1, max_length=1023)
-    etag: str | None = None
-    size: int | None = Field(None, ge=0)
-    mimeType: str | None = None
-    height: int | None = Field(None, alias="imageInfo.height")
-    width: int | None = Field(None, alias="imageInfo.width")
-    format: str | None = Field(None, alias="imageInfo.format")
+    etag: str | None = Field(None, max_length=128)
+    size: int | None = Field(None, ge=0, lt=2**63)
+    mimeType: str | None = Field(None, max_length=255)
+    height: int | None = Field(None, alias="imageInfo.height", ge=0, lt=2**31)
+    width: int | None = Field(None, alias="imageInfo.width", ge=0, lt=2**31)
+    format: str | None = Field(None, alias="imageInfo.format", max_length=32)
+    uid: str | None = Field(None, max_length=256)
+    binding: str | None = Field(None, max_length=128)
 
 
 def parse_callback_body(body: bytes, content_type: str) -> OssCallbackBody:
-    """The body as form fields (OSS's default) or JSON (callbackBodyType application/json)."""
+    """The body as form fields (OSS's default) or JSON (callbackBodyType application/json).
+
+    A field named twice is refused: a template that repeats `object` or `bucket`
+    could otherwise shadow what OSS filled in.
+    """
     try:
         text = body.decode("utf-8")
         if "json" in content_type.lower():
             data = loads_untrusted(text)
         else:
-            data = dict(parse_qsl(text, keep_blank_values=True))
+            pairs = parse_qsl(text, keep_blank_values=True)
+            data = dict(pairs)
+            if len(data) != len(pairs):
+                raise BadRequest("The callback body names a field twice.", code="duplicate_field")
     except ValueError:
         raise BadRequest("The callback body is neither form fields nor JSON.", code="invalid_body") from None
     if not isinstance(data, dict):
@@ -186,11 +199,29 @@ def parse_callback_body(body: bytes, content_type: str) -> OssCallbackBody:
     return parse_model(OssCallbackBody, {k: v for k, v in data.items() if v != ""})
 
 
+def accepted_buckets() -> frozenset[str]:
+    """The buckets whose callbacks are recorded: the upload bucket and any configured extra ones."""
+    return frozenset((settings.get("ALIYUN_OSS_BUCKET"), *settings.get("ALIYUN_OSS_CALLBACK_BUCKETS")))
+
+
 def oss_notice(body: OssCallbackBody, event_type: str = "OssCallback") -> MediaNotice:
-    """The row an OSS callback completes; raise Forbidden for objects outside the upload prefix."""
+    """The row a pinned OSS callback completes; Forbidden for anything this server did not pin.
+
+    Checked in order: the bucket is one of ours, the object is under the upload
+    prefix, the literal binding is this server's HMAC over (bucket, object, owner)
+    and names the key's owner, and the object keeps the upload rules.
+    """
+    if body.bucket not in accepted_buckets():
+        raise Forbidden("The callback names a bucket this deployment does not use.", code="bucket_not_accepted")
     issued = upload_key(body.object)
     if issued is None:
         raise Forbidden("The object is not under the upload prefix.", code="object_outside_prefix")
+    verify_callback_binding(body.bucket, body.object, body.uid, body.binding)
+    if issued.owner != body.uid:
+        raise Forbidden("The callback's owner is not the owner of its object key.", code="callback_binding_invalid")
+    refused = refused_object(issued.key, body.size, body.mimeType)
+    if refused is not None:
+        raise Forbidden(f"The stored object breaks the upload rules ({refused}).", code="object_refused")
     etag = (body.etag or "").strip('"').upper() or None
     image = {k: v for k, v in {"width": body.width, "height": body.height, "format": body.format}.items() if v}
     return MediaNotice(

@@ -3,14 +3,15 @@
 Delivery is asynchronous and at least once, so each object version has one
 dedupe key (bucket + key + ETag, or what the event offers instead). Only objects
 under the upload prefix are recorded; the owner is read from the key, which the
-server chose, never from client-set metadata.
+server chose, never from client-set metadata. Objects that break the upload
+rules (extension, size, or the Content-Type where the event reports one) are
+skipped and logged: temporary keys can store them, but they are not media.
 """
 
 from __future__ import annotations
 
 import re
-
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,6 +19,7 @@ from upvend.logs import get_logger
 from upvend.notices.object_keys import kind_of, upload_key
 from upvend.storage.media import object_media_id
 from upvend.storage.notices import MediaNotice
+from upvend.uploads import refused_object
 
 log = get_logger("upvend.storage_triggers")
 
@@ -54,8 +56,26 @@ class OssTriggerEvent(_Lenient):
     events: list[OssEventRecord] = Field(min_length=1)
 
 
-def oss_trigger_notices(event: OssTriggerEvent) -> tuple[list[MediaNotice], int]:
-    """Notices for the created objects under the upload prefix, and how many records were skipped."""
+def _refused(bucket: str, key: str, size: int | None, content_type: str | None) -> bool:
+    """Whether the object breaks the upload rules; logged, since only a temporary key can store one."""
+    reason = refused_object(key, size, content_type)
+    if reason is not None:
+        log.warning("object breaks the upload rules; not recorded",
+                    extra={"bucket": bucket, "key": key, "reason": reason, "size": size, "contentType": content_type})
+    return reason is not None
+
+
+ContentTypeOf = Callable[[str, str], "str | None"]
+
+
+def oss_trigger_notices(event: OssTriggerEvent,
+                        content_type_of: ContentTypeOf | None = None) -> tuple[list[MediaNotice], int]:
+    """Notices for the created objects under the upload prefix, and how many records were skipped.
+
+    FC's event carries no Content-Type: `content_type_of(bucket, key)` reads the
+    stored one (None when unknown) so objects of another type than their extension's
+    are skipped too.
+    """
     notices, skipped = [], 0
     for record in event.events:
         bucket, obj = record.oss.bucket.name, record.oss.object
@@ -63,11 +83,19 @@ def oss_trigger_notices(event: OssTriggerEvent) -> tuple[list[MediaNotice], int]
         if not record.eventName.startswith("ObjectCreated:") or issued is None:
             skipped += 1
             continue
+        if _refused(bucket, issued.key, obj.size, None):
+            skipped += 1
+            continue
+        mime = content_type_of(bucket, issued.key) if content_type_of else None
+        if mime and _refused(bucket, issued.key, obj.size, mime):
+            skipped += 1
+            continue
         etag = (obj.etag or "").strip('"').upper() or None
         notices.append(MediaNotice(
             dedupe_key=f"aliyun-oss:{record.eventName}:{bucket}/{issued.key}:{etag or obj.size}",
             event_type=record.eventName, provider="aliyun", media_id=object_media_id(bucket, issued.key),
-            kind=kind_of(None, issued.key), status="ready", owner=issued.owner, size=obj.size, bucket=bucket,
+            kind=kind_of(mime, issued.key), status="ready", owner=issued.owner, size=obj.size, mime_type=mime,
+            bucket=bucket,
             object_key=issued.key, region=record.region, etag=etag,
         ))
     return notices, skipped
@@ -148,9 +176,12 @@ def cos_trigger_notices(event: CosTriggerEvent) -> tuple[list[MediaNotice], int]
         if claimed is not None and claimed != issued.owner:
             log.warning("x-cos-meta-uid differs from the key's owner; the key wins", extra={"key": issued.key})
         bucket = f"{cb.name}-{cb.appid}"  # the full name the COS API uses
+        mime = _meta(obj.meta, "content-type")
+        if _refused(bucket, issued.key, obj.size, mime):
+            skipped += 1
+            continue
         etag = (_meta(obj.meta, "etag") or "").strip('"') or None
         version = etag or _meta(obj.meta, "x-cos-request-id") or str(obj.size)
-        mime = _meta(obj.meta, "content-type")
         notices.append(MediaNotice(
             dedupe_key=f"tencent-cos:{record.event.eventName}:{bucket}/{issued.key}:{version}",
             event_type=record.event.eventName, provider="tencent", media_id=object_media_id(bucket, issued.key),

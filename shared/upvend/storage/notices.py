@@ -5,6 +5,12 @@ whose key is already recorded changes nothing. The upsert is one statement whose
 CASE expressions compare status ranks inside the database, so no read-then-write
 race exists: an older status never replaces a newer one, and fields an older
 notice carries only fill gaps (COALESCE) instead of overwriting newer values.
+
+Content is never silently replaced: once a notice completed a row with an ETag,
+a notice reporting another ETag (the object was uploaded again) changes none of
+the row's fields; it is recorded as an event and noted in `extra.newerVersion`
+(its ETag, size, type, event and time), so the row keeps describing the content
+its first completion reported and says that a newer version exists.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from upvend.errors import ValidationFailed
@@ -92,16 +98,21 @@ def _upsert(db: Database, notice: MediaNotice, now: Any) -> tuple[str, list[Any]
     field_rank = STATUS_RANK[notice.status] if notice.status else _NO_STATUS_FIELD_RANK
     old_rank = _rank_sql(f"{table}.status")
     newer = f"? >= {old_rank}"
+    # Another version of the content: the stored row was completed with a different ETag.
+    other_version = (f"({table}.etag IS NOT NULL AND {d.incoming(table, 'etag')} IS NOT NULL "
+                     f"AND {table}.etag <> {d.incoming(table, 'etag')})")
     sets: list[str] = [f"owner = COALESCE({table}.owner, {d.incoming(table, 'owner')})"]
-    for name in MERGED_FIELDS:
+    for name in MERGED_FIELDS:  # etag last: MySQL assigns left to right, so the test above sees the stored one
         incoming, current = d.incoming(table, name), f"{table}.{name}"
-        sets.append(f"{name} = CASE WHEN {newer} THEN COALESCE({incoming}, {current}) "
-                    f"ELSE COALESCE({current}, {incoming}) END")
+        sets.append(f"{name} = CASE WHEN {other_version} THEN {current} WHEN {newer} THEN COALESCE({incoming}, "
+                    f"{current}) ELSE COALESCE({current}, {incoming}) END")
         params.append(field_rank)
     incoming, current = d.incoming(table, "extra"), f"{table}.extra"
-    sets.append(f"extra = CASE WHEN {newer} THEN {d.merge_json(current, incoming)} "
+    sets.append(f"extra = CASE WHEN {other_version} THEN {d.merge_json(current, d.json_param)} "
+                f"WHEN {newer} THEN {d.merge_json(current, incoming)} "
                 f"ELSE {d.merge_json(incoming, current)} END")
-    params.append(field_rank)
+    params += [json.dumps({"newerVersion": _version_note(notice, now)}, ensure_ascii=False, sort_keys=True),
+               field_rank]
     sets.append(f"updated_at = {d.incoming(table, 'updated_at')}")
     # Last: MySQL evaluates assignments left to right, so every CASE above sees the stored status.
     sets.append(f"status = CASE WHEN ? > {old_rank} THEN {d.incoming(table, 'status')} ELSE {table}.status END")
@@ -110,6 +121,13 @@ def _upsert(db: Database, notice: MediaNotice, now: Any) -> tuple[str, list[Any]
     sql = (f"INSERT INTO {{media}} ({', '.join(columns)}) VALUES ({placeholders}) "
            f"{d.upsert_clause('provider, media_id')} {', '.join(sets)}")
     return sql, params
+
+
+def _version_note(notice: MediaNotice, now: Any) -> dict[str, Any]:
+    """What `extra.newerVersion` says about a notice of other content than the row's."""
+    seen = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return {"etag": notice.etag, "size": notice.size, "mimeType": notice.mime_type, "event": notice.event_type,
+            "seenAt": seen}
 
 
 def apply_notice(db: Database, notice: MediaNotice, now: datetime) -> bool:
