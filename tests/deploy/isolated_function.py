@@ -18,6 +18,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 def main() -> None:
     job = json.loads(sys.stdin.read())
+    from devtools.loopback_names import resolve_localhost_names
+
+    resolve_localhost_names()  # the stack's *.localhost hosts, resolved like an /etc/hosts entry
     sys.path.insert(0, str(REPO / "shared"))  # where the layer is on the platform's path
     from upvend import settings
 
