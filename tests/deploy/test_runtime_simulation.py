@@ -66,21 +66,41 @@ def unzip(archive: Path, into: Path) -> Path:
     return into
 
 
+def _oss_for_the_trigger(stack) -> tuple[dict, dict[str, str]]:
+    """The OSS trigger reads the object's Content-Type from OSS (HeadObject): the stored object in the
+    emulator, the event naming it, and the settings and role key an FC deployment would give the function."""
+    import copy
+
+    from devtools.emulator.aliyun.config import ALIYUN_DEV
+
+    event = copy.deepcopy(OSS_EVENT)
+    record = event["events"][0]["oss"]
+    record["bucket"]["name"] = ALIYUN_DEV.oss_bucket
+    stack.emulator.store.put(ALIYUN_DEV.oss_bucket, record["object"]["key"], b"\xff\xd8\xff\xe0 jpeg", "image/jpeg")
+    env = {name: stack.settings[name] for name in ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+                                                   "ALIBABA_CLOUD_SECURITY_TOKEN", "UPVEND_ALIYUN_REGION")}
+    env.update({"UPVEND_ALIYUN_OSS_BUCKET": ALIYUN_DEV.oss_bucket, "UPVEND_ALIYUN_OSS_ENDPOINT": stack.emulator_url})
+    return event, env
+
+
 @pytest.mark.parametrize("provider", ["aliyun", "tencent"])
 def test_every_packaged_handler_runs_on_the_layer_alone_in_the_runtime_python(packages, interpreter, provider,
-                                                                            tmp_path):
+                                                                            tmp_path, stack):
     built = packages[provider]
     assert built.python == TEMPLATE.python and built.bytecode
     layout = LAYOUTS[provider]
     opt = unzip(built.layer.path, tmp_path / "opt")  # the platform unpacks every layer at /opt
     layer = opt / layout.layer_prefix if layout.layer_prefix else opt
     functions = []
+    oss_env: dict[str, str] = {}
     for fn in deployable(TEMPLATE, provider):
         code = unzip(built.functions[fn.name].path, tmp_path / layout.code_path.strip("/") / fn.name)
         entry = {"name": fn.name, "code": str(code), "attribute": fn.attribute}
         if fn.http:
             route = fn.http[0]
             entry["route"] = [route.method, route.path.replace("{", "x").replace("}", "")]
+        elif fn.trigger and fn.trigger.kind == "oss":
+            entry["event"], oss_env = _oss_for_the_trigger(stack)
         elif fn.trigger and fn.trigger.kind in TRIGGER_EVENTS:
             entry["event"] = TRIGGER_EVENTS[fn.trigger.kind]
         functions.append(entry)
@@ -88,7 +108,7 @@ def test_every_packaged_handler_runs_on_the_layer_alone_in_the_runtime_python(pa
     # exactly what a deployment must set (`make deploy` refuses to start without it); unset optional settings
     # take their defaults. The database is a file here: one process stands in for one instance.
     env = {"PATH": "/usr/bin:/bin", **{n: value_for(n) for n in function_variables(TEMPLATE, provider).required},
-           "UPVEND_DATABASE_URL": f"sqlite:///{database}"}
+           "UPVEND_DATABASE_URL": f"sqlite:///{database}", **oss_env}
     job = {"provider": provider, "layer": str(layer), "functions": functions}
     done = subprocess.run([interpreter, "-I", "-S", str(PROBE), json.dumps(job)], capture_output=True, text=True,
                           cwd=tmp_path, env=env, timeout=300)
