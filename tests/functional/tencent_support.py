@@ -30,3 +30,15 @@ def cos_client(emulator_url: str, region: str, secret_id: str, secret_key: str, 
     config = CosConfig(Region=region, SecretId=secret_id, SecretKey=secret_key, Token=token, Scheme="http",
                        IP=parts.hostname, Port=parts.port)
     return CosS3Client(config, retry=1)
+
+
+def sts_put(gateway: httpx.Client, emulator_url: str, token: str, name: str, data: bytes,
+            content_type: str) -> tuple[str, str]:
+    """What a client with /tencent/cos/sts keys does: PutObject under its prefix. Returns (bucket, key)."""
+    body = gateway.post("/tencent/cos/sts", json={}, headers={"Authorization": f"Bearer {token}"}).json()
+    creds = body["credentials"]
+    client = cos_client(emulator_url, body["region"], creds["tmpSecretId"], creds["tmpSecretKey"],
+                        creds["sessionToken"])
+    key = body["prefix"] + name
+    client.put_object(Bucket=body["bucket"], Body=data, Key=key, ContentType=content_type)
+    return body["bucket"], key

@@ -18,7 +18,7 @@ from tests.conftest import bearer
 from tests.functional.aliyun_support import fresh_name, vod_bucket
 from tests.functional.media_rows import repo
 from tests.functional.notices_support import switch, wait_for_media  # noqa: F401 (fixture)
-from tests.functional.tencent_support import cos_client, fresh_user
+from tests.functional.tencent_support import fresh_user, sts_put
 from tests.functional.test_notices_aliyun_e2e import JPEG_BYTES, VIDEO_BYTES, _upload_video
 from tests.functional.test_notices_tencent_e2e import VIDEO as UGC_VIDEO, ugc_upload
 from upvend.playback.media_links import links_for
@@ -89,13 +89,8 @@ def test_oss_v1_urls_open_too(gateway, login, switch, monkeypatch):
 
 def test_cos_row_opens_signed_and_only_signed(gateway, login, stack, switch):
     token = login(fresh_user())
-    body = gateway.post("/tencent/cos/sts", json={}, headers=bearer(token)).json()
-    creds = body["credentials"]
-    client = cos_client(stack.emulator_url, body["region"], creds["tmpSecretId"], creds["tmpSecretKey"],
-                        creds["sessionToken"])
-    key = body["prefix"] + "2024/05/dog.png"
-    client.put_object(Bucket=body["bucket"], Body=b"\x89PNG dog", Key=key, ContentType="image/png")
-    row = wait_for_media(gateway, token, f"{body['bucket']}/{key}", status="ready")
+    bucket, key = sts_put(gateway, stack.emulator_url, token, "2024/05/dog.png", b"\x89PNG dog", "image/png")
+    row = wait_for_media(gateway, token, f"{bucket}/{key}", status="ready")
     assert "q-signature=" in row["playUrl"] and "x-cos-security-token=" in row["playUrl"]
     assert _open(row["playUrl"]).content == b"\x89PNG dog" and _open(row["thumbnailUrl"]).status_code == 200
     _assert_closed(_unsigned(row["playUrl"]), "AccessDenied")

@@ -11,7 +11,7 @@ from devtools.emulator.tencent.account import DEV_ACCOUNT
 from tests.conftest import bearer
 from tests.functional.media_rows import repo
 from tests.functional.notices_support import deliveries, my_media, stored, switch, wait_for_media, wait_idle  # noqa: F401
-from tests.functional.tencent_support import arm_fault, cos_client, fresh_user
+from tests.functional.tencent_support import arm_fault, cos_client, fresh_user, sts_put
 
 VIDEO = b"\x00\x00\x00\x18ftypmp42 emulated ugc video"
 COVER = b"\xff\xd8\xff\xe0 cover"
@@ -169,14 +169,8 @@ def test_cos_form_post_is_recorded_by_the_cos_trigger(gateway, emulator, login, 
 
 def test_cos_sdk_put_object_is_recorded_by_the_cos_trigger(gateway, emulator, login, stack, switch):
     token = login(fresh_user())
-    body = gateway.post("/tencent/cos/sts", json={}, headers=bearer(token)).json()
-    creds = body["credentials"]
-    client = cos_client(stack.emulator_url, body["region"], creds["tmpSecretId"], creds["tmpSecretKey"],
-                        creds["sessionToken"])
-    key = body["prefix"] + "2024/05/talk.mp4"
-    client.put_object(Bucket=body["bucket"], Body=VIDEO, Key=key, ContentType="video/mp4")
-    row = wait_for_media(gateway, token, f"{body['bucket']}/{key}", status="ready")
-    assert (row["kind"], row["size"], row["mimeType"], row["bucket"]) == ("video", len(VIDEO), "video/mp4",
-                                                                         body["bucket"])
+    bucket, key = sts_put(gateway, stack.emulator_url, token, "2024/05/talk.mp4", VIDEO, "video/mp4")
+    row = wait_for_media(gateway, token, f"{bucket}/{key}", status="ready")
+    assert (row["kind"], row["size"], row["mimeType"], row["bucket"]) == ("video", len(VIDEO), "video/mp4", bucket)
     wait_idle(emulator)
-    assert _events(f"{body['bucket']}/{key}") == ["cos:ObjectCreated:Put"]
+    assert _events(f"{bucket}/{key}") == ["cos:ObjectCreated:Put"]
