@@ -10,7 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from devtools.deploy.permissions import check_permissions
-from devtools.template_sections import FEATURE, Domain, Logs, Network
+from devtools.template_sections import FEATURE, Capacity, Domain, FailedEvents, Logs, Network
 
 NAME_RE = r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$"
 ENV_RE = r"^[A-Za-z][A-Za-z0-9_]*$"
@@ -112,6 +112,12 @@ class Function(Strict):
     # Cloud API actions the function calls, e.g. [sts:AssumeRole, vod:CreateUploadVideo]; its execution
     # role is granted exactly these (devtools/deploy/permissions.py lists the known ones).
     permissions: list[str] = Field(default_factory=list)
+    # The most instances the platform runs at once (FC concurrencyConfig.reservedConcurrency, SCF reserved
+    # concurrency); each is also reserved for this function, so a flood elsewhere cannot take them.
+    instances: int | None = Field(None, ge=1, le=1000)
+    # Requests one instance serves at once (FC instanceConcurrency; SCF event functions: 1). A function that
+    # reads the database keeps this many connections per instance (UPVEND_DATABASE_CONNECTIONS).
+    instance_concurrency: int = Field(1, ge=1, le=200)
 
     @field_validator("env", mode="before")
     @classmethod
@@ -152,6 +158,7 @@ class Layer(Strict):
 class Defaults(Strict):
     memory: int | None = Field(None, **_MEMORY_MB)
     timeout: int | None = Field(None, **_TIMEOUT_S)
+    instances: int | None = Field(None, ge=1, le=1000)
     env: list[EnvVar] = Field(default_factory=list)
 
     @field_validator("env", mode="before")
@@ -169,6 +176,8 @@ class Template(Strict):
     network: Network = Network()
     logs: Logs = Logs()
     domain: Domain = Domain()
+    capacity: Capacity = Capacity()
+    failed_events: FailedEvents = FailedEvents()
     functions: list[Function] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -226,7 +235,7 @@ def _apply_defaults(raw: dict[str, Any], defaults: Defaults) -> dict[str, Any]:
             functions.append(fn)
             continue
         merged = dict(fn)
-        for key in ("memory", "timeout"):
+        for key in ("memory", "timeout", "instances"):
             if key not in merged and getattr(defaults, key) is not None:
                 merged[key] = getattr(defaults, key)
         own = env_entries(merged.get("env") or [])

@@ -1,4 +1,5 @@
-"""The deployment sections of `template.yaml`: `features`, `network`, `logs` and `domain`.
+"""The deployment sections of `template.yaml`: `features`, `network`, `logs`, `domain`, `capacity` and
+`failed_events`.
 
 Values that name cloud resources (VPC, vSwitch, log project, domain, ...) are either literal ids or a
 `${NAME}` reference to a deploy-time variable, read from the deployer's environment like every other
@@ -79,3 +80,55 @@ class AliyunDomain(Section):
 
 class Domain(Section):
     aliyun: AliyunDomain | None = None
+
+
+class AliyunCapacity(Section):
+    """The Aliyun database's connection limit and the FC region's instance quota the caps share."""
+
+    database_connections: int = Field(ge=1)  # max_connections, or behind a proxy its client-connection limit
+    headroom: float = Field(0.2, ge=0, lt=1)  # share kept free: failover overlap, old and new instances of a deploy
+    reserved: int = Field(5, ge=0)  # connections kept for operators and migrations
+    # FC 3.0: instances of the account in one region (quota centre; 100 by default). Function caps may add
+    # up to 90 % of it.
+    region_instances: int = Field(100, ge=1)
+
+
+class TencentCapacity(Section):
+    """The Tencent database's connection limit and the SCF region's concurrency quota (in MB) the caps share."""
+
+    database_connections: int = Field(ge=1)
+    headroom: float = Field(0.2, ge=0, lt=1)
+    reserved: int = Field(5, ge=0)
+    # SCF: memory of all concurrent instances of the account in one region (128,000 MB in the large regions,
+    # 64,000 MB elsewhere); 12,800 MB of it stays with functions without a reserved quota.
+    region_memory_mb: int = Field(128000, ge=12800 + 64)
+
+
+class Capacity(Section):
+    """Per cloud: what the functions' instance caps (`instances:`) are checked against when rendering."""
+
+    aliyun: AliyunCapacity | None = None
+    tencent: TencentCapacity | None = None
+
+
+class AliyunFailedEvents(Section):
+    """FC asynchronous invocation: retries, event age, then the failure destination (an MNS queue)."""
+
+    mns_queue: str = Field(pattern=RESOURCE)
+    max_retries: int = Field(3, ge=0, le=8)
+    max_event_age_seconds: int = Field(86400, ge=1, le=2592000)
+
+
+class TencentFailedEvents(Section):
+    """SCF dead-letter queue (`deadLetter` of the scf component: DeadLetterConfig Type, Name, FilterType)."""
+
+    type: str = Field(pattern=RESOURCE)
+    name: str = Field(pattern=RESOURCE)
+    filter_type: str | None = Field(None, pattern=RESOURCE)
+
+
+class FailedEvents(Section):
+    """Where a storage-trigger event goes after the platform's last retry (without it, it is dropped)."""
+
+    aliyun: AliyunFailedEvents | None = None
+    tencent: TencentFailedEvents | None = None

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable, Mapping, TextIO
 
 from devtools.deploy.targets import DEPLOY_VARIABLES, SECTION_VARIABLES, check_provider, runtime
+from devtools.deploy.tencent_cli import INSTALL_TCCLI, ToolProblem, check_scf_cli, reserved_concurrency_commands
 from devtools.deploy.variables import check_database_url, classify
 from devtools.template import Template
 
@@ -81,6 +82,9 @@ def make_plan(template: Template, provider: str, out: Path, environ: Mapping[str
                           out))
     else:
         steps.append(Step("deploy the layer, then every function (one instance per folder)", ["scf", "deploy"], out))
+        region = environ.get("UPVEND_TENCENT_REGION", "<region>")
+        steps += [Step(description, argv, out)
+                  for description, argv in reserved_concurrency_commands(out / "reserved-concurrency.json", region)]
     missing = [n for n in required if not environ.get(n)]
     return Plan(provider, steps, required, optional, defaults, missing)
 
@@ -151,23 +155,6 @@ def preview(plan: Plan, env: Mapping[str, str], out: TextIO) -> int:
     return 0
 
 
-def check_scf_cli(which: Callable[[str], str | None]) -> None:
-    """The `scf` command must be Serverless Cloud Framework: the retired Python SCF CLI (`pip install scf`,
-    package `tcfcli`) installs a command of the same name that knows neither serverless.yml nor function URLs."""
-    path = which("scf")
-    if path is None:
-        return
-    try:
-        head = Path(path).read_bytes()[:4096].decode("utf-8", "replace")
-        done = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=60)
-    except (OSError, subprocess.TimeoutExpired):
-        return
-    if "tcfcli" in head or re.search(r"^\[o\] Version: 0\.", done.stdout + done.stderr, re.MULTILINE):
-        raise DeployError(f"`scf` at {path} is the retired Python SCF CLI (pip package scf / tcfcli): it cannot "
-                          "deploy serverless.yml apps. Uninstall it (`pip uninstall scf`) and install Serverless "
-                          "Cloud Framework: npm i -g serverless-cloud-framework")
-
-
 def deploy(template: Template, provider: str, out: Path, environ: Mapping[str, str], *, dry_run: bool = False,
            which: Callable[[str], str | None] = shutil.which, stdout: TextIO = sys.stdout) -> int:
     """Print the plan; unless `dry_run`, run it with the installed CLI. Returns an exit status.
@@ -177,7 +164,10 @@ def deploy(template: Template, provider: str, out: Path, environ: Mapping[str, s
     command, tool, install, login = INSTALL[provider]
     installed = which(command) is not None
     if provider == "tencent" and installed:
-        check_scf_cli(which)
+        try:
+            check_scf_cli(which)
+        except ToolProblem as exc:
+            raise DeployError(str(exc)) from None
     if dry_run:
         status = 0
         if provider == "aliyun" and installed and not plan.missing:
@@ -193,6 +183,10 @@ def deploy(template: Template, provider: str, out: Path, environ: Mapping[str, s
         return 1
     if plan.missing:
         print(f"\nset {', '.join(plan.missing)} and run again.", file=stdout)
+        return 1
+    if any(step.argv[0] == "tccli" for step in plan.steps) and which("tccli") is None:
+        print(f"\ntccli is not installed; it sets the functions' reserved quotas (their instance caps), which the "
+              f"scf component cannot. Install it: {INSTALL_TCCLI}", file=stdout)
         return 1
     env = deploy_environment(plan, environ)
     for step in plan.steps:

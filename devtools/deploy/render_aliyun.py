@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
+from devtools.deploy.capacity import pinned_environment
+from devtools.deploy.failed_events import async_invoke_config, has_failure_path
 from devtools.deploy.targets import (SERVERLESS_DEVS as ENV, browser_origins, deployable, runtime,
                                      uses_database)
 from devtools.deploy.variables import Variables, function_variables
@@ -28,8 +30,10 @@ def _ref(name: str, variables: Variables) -> str:
 def environment(fn: Function, variables: Variables) -> dict[str, str]:
     """Values given in the template stay; every other variable (secrets always) is read at deploy time.
     An optional one is written with an empty default, which `s` accepts unset (the function's own default
-    then applies); a bare ${env('NAME')} that is unset stops `s` before it deploys anything."""
-    return {e.name: e.value if e.value is not None else _ref(e.name, variables) for e in fn.env}
+    then applies); a bare ${env('NAME')} that is unset stops `s` before it deploys anything. The settings the
+    instance caps fix are written as values."""
+    pinned = pinned_environment(fn)
+    return {e.name: pinned.get(e.name, e.value if e.value is not None else _ref(e.name, variables)) for e in fn.env}
 
 
 def http_methods(fn: Function, environ: Mapping[str, str]) -> list[str]:
@@ -75,8 +79,15 @@ def resource(template: Template, fn: Function, variables: Variables, environ: Ma
         "internetAccess": True,  # kept with a VPC too: the functions call WeChat, STS and VOD over the internet
         "environmentVariables": environment(fn, variables),
         "layers": [ENV.ref("UPVEND_FC_LAYER_ARN")],
+        "instanceConcurrency": fn.instance_concurrency,
     }
-    if fn.permissions:
+    if fn.instances is not None:
+        # FC 3.0 reserves these instances for the function and never runs more (PutConcurrencyConfig)
+        props["concurrencyConfig"] = {"reservedConcurrency": fn.instances}
+    failures = async_invoke_config(template, fn)
+    if failures:
+        props["asyncInvokeConfig"] = failures
+    if fn.permissions or has_failure_path(template, "aliyun", fn):
         props["role"] = f"acs:ram::{ACCOUNT}:role/{ENV.ref('UPVEND_ROLE_PREFIX')}-{fn.name}"
     network = template.network.aliyun
     if network and uses_database(fn):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from devtools.deploy.capacity import pinned_environment
+from devtools.deploy.failed_events import dead_letter
 from devtools.deploy.targets import CLOUD_FRAMEWORK as ENV, browser_origins, deployable, runtime, uses_database
 from devtools.template import Function, Template, TemplateError
 
@@ -18,8 +20,10 @@ RESERVED = {"dist", "stage", "policies"}
 
 
 def environment(fn: Function) -> dict[str, str]:
-    """Values given in the template stay; every other variable (secrets always) is read at deploy time."""
-    return {e.name: e.value if e.value is not None else ENV.ref(e.name) for e in fn.env}
+    """Values given in the template stay; every other variable (secrets always) is read at deploy time; the
+    settings the instance caps fix are written as values."""
+    pinned = pinned_environment(fn)
+    return {e.name: pinned.get(e.name, e.value if e.value is not None else ENV.ref(e.name)) for e in fn.env}
 
 
 def cron(every_minutes: int) -> str:
@@ -95,6 +99,9 @@ def function_instance(template: Template, fn: Function, environ: Mapping[str, st
     logs = template.logs.tencent
     if logs:
         inputs["cls"] = {"logsetId": ENV.value(logs.logset_id), "topicId": ENV.value(logs.topic_id)}
+    letter = dead_letter(template, fn)
+    if letter:
+        inputs["deadLetter"] = letter
     inputs["events"] = events(fn, environ)
     return {"component": "scf", "name": fn.name, "inputs": inputs}
 

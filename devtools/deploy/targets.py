@@ -58,6 +58,9 @@ SECTION_VARIABLES: dict[str, str] = {
     "UPVEND_TENCENT_CLS_TOPIC_ID": "CLS topic of the function logs",
     "UPVEND_ALIYUN_DOMAIN": "the API's custom domain (domain.aliyun), CNAME to <account-id>.<region>.fc.aliyuncs.com",
     "UPVEND_ALIYUN_DOMAIN_CERT_ID": "id of the domain's certificate in Aliyun's certificate service",
+    "UPVEND_ALIYUN_FAILED_EVENTS_QUEUE": "MNS queue keeping OSS-trigger events FC gave up on (failed_events.aliyun)",
+    "UPVEND_TENCENT_DEAD_LETTER_TYPE": "SCF dead-letter queue type, DeadLetterConfig.Type (failed_events.tencent)",
+    "UPVEND_TENCENT_DEAD_LETTER_QUEUE": "SCF dead-letter queue name (failed_events.tencent)",
 }
 
 # Deploy-time variables a trigger filter needs even when the deployer leaves them unset: the value the
@@ -130,12 +133,14 @@ def uses_database(fn: Function) -> bool:
 
 
 def section_variables(template: Template, provider: str) -> list[str]:
-    """Deploy-time variables named in the `network`, `logs` and `domain` sections for `provider`, when
-    some deployed function uses them."""
+    """Deploy-time variables named in the `network`, `logs`, `domain` and `failed_events` sections for
+    `provider`, when some deployed function uses them."""
     functions = deployable(template, provider)
+    storage = any(fn.trigger and (fn.trigger.oss or fn.trigger.cos) for fn in functions)
     used = [getattr(template.logs, provider) if functions else None,
             getattr(template.network, provider) if any(uses_database(fn) for fn in functions) else None,
-            getattr(template.domain, provider, None) if any(fn.http for fn in functions) else None]
+            getattr(template.domain, provider, None) if any(fn.http for fn in functions) else None,
+            getattr(template.failed_events, provider) if storage else None]
     names: dict[str, None] = {}
     for section in filter(None, used):
         for value in section.model_dump().values():

@@ -29,6 +29,9 @@ def rendered_build(tmp_path, full_template):
     return template, tmp_path
 
 
+SCF_VERSION = "serverless-cloud-framework version: {}(npm)"  # `scf --version` (src/libs/cli.js logVersion)
+
+
 def fake_cli(folder: Path, name: str, output: str) -> Path:
     """An executable that records its argv, cwd and a few variables, then prints `output`."""
     folder.mkdir(exist_ok=True)
@@ -98,7 +101,7 @@ def test_installed_s_publishes_the_layer_then_deploys_with_its_arn(rendered_buil
 
 def test_installed_scf_deploys_the_app_folder(rendered_build, monkeypatch):
     template, build = rendered_build
-    bin_dir = fake_cli(build / "bin", "scf", "done")
+    bin_dir = fake_cli(build / "bin", "scf", SCF_VERSION.format("1.2.0"))
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     env = {**os.environ, "UPVEND_TENCENT_REGION": "ap-guangzhou", "UPVEND_ROLE_PREFIX": "upvend",
            "UPVEND_UPLOAD_PREFIX": "media/in", **SECRETS}
@@ -109,11 +112,24 @@ def test_installed_scf_deploys_the_app_folder(rendered_build, monkeypatch):
     assert call["prefix"] == "media/in"  # a prefix the deployer chose is kept
 
 
+@pytest.mark.parametrize("version", ["1.1.0", "0.9.3"])
+def test_an_scf_older_than_function_urls_is_refused_before_anything_runs(rendered_build, version):
+    """serverless-cloud-framework 1.2.0 is the first CLI with function URLs (`http` events)."""
+    template, build = rendered_build
+    bin_dir = fake_cli(build / "bin", "scf", SCF_VERSION.format(version))
+    with pytest.raises(DeployError, match=f"serverless-cloud-framework {version}; the rendered functions use "
+                                          "function URLs .* need 1.2.0 or later: npm i -g serverless-cloud-framework"):
+        deploy(template, "tencent", build / "tencent", {}, dry_run=True,
+               which=lambda name: str(bin_dir / name) if name == "scf" else None, stdout=io.StringIO())
+    assert [c["argv"] for c in calls(bin_dir)] == [["--version"]]  # nothing but the version question ran
+
+
 def test_missing_secret_stops_an_installed_deploy(rendered_build):
     template, build = rendered_build
     out = io.StringIO()
     env = {"UPVEND_TENCENT_REGION": "ap-guangzhou", "UPVEND_ROLE_PREFIX": "upvend"}
-    assert deploy(template, "tencent", build / "tencent", env, which=lambda _: "/usr/bin/scf", stdout=out) == 1
+    bin_dir = fake_cli(build / "bin", "scf", SCF_VERSION.format("1.3.0"))
+    assert deploy(template, "tencent", build / "tencent", env, which=lambda _: str(bin_dir / "scf"), stdout=out) == 1
     assert "set UPVEND_JWT_SECRET" in out.getvalue()
 
 

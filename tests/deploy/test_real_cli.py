@@ -54,6 +54,14 @@ def test_s_preview_resolves_every_variable_with_only_the_required_ones_set(s_cli
     assert props["media-query"]["vpcConfig"]["vpcId"] == env["UPVEND_ALIYUN_VPC_ID"]
     assert "vpcConfig" not in auth  # only the functions that use the database join the VPC
     assert auth["logConfig"]["project"] == env["UPVEND_ALIYUN_LOG_PROJECT"]
+    # instance caps and the OSS trigger's failure destination, as `s` hands them to the fc3 component
+    template_caps = {fn.name: fn for fn in template.functions if fn.provider == "aliyun" and template.enabled(fn)}
+    assert {name: p["concurrencyConfig"]["reservedConcurrency"] for name, p in props.items() if name in template_caps} \
+        == {name: fn.instances for name, fn in template_caps.items()}
+    assert props["aliyun-oss-callback"]["environmentVariables"]["UPVEND_DATABASE_CONNECTIONS"] == "1"
+    assert props["aliyun-oss-trigger"]["asyncInvokeConfig"]["destinationConfig"]["onFailure"]["destination"] == (
+        f"acs:mns:cn-shanghai:1234567890123456:/queues/{env['UPVEND_ALIYUN_FAILED_EVENTS_QUEUE']}/messages")
+    assert "asyncInvokeConfig" not in props["aliyun-oss-callback"]  # an HTTP callback is answered, not queued
     assert schema_errors(resolved) == {rid: [] for rid in resolved["resources"]}
     if sections == "with domain":
         domain = resolved["resources"]["custom_domain"]["props"]
@@ -99,7 +107,10 @@ def load_scf_app(out: Path, env: dict[str, str]) -> dict:
 
 def test_the_tencent_loader_and_toolkit_turn_the_app_into_complete_scf_requests(tmp_path):
     out = tmp_path / "tencent"
-    template, variables = rendered(repo_raw(), "tencent", out, {"UPVEND_CORS_ORIGINS": ORIGIN})
+    raw = repo_raw()
+    raw["failed_events"] = {**raw["failed_events"], "tencent": {"type": "${UPVEND_TENCENT_DEAD_LETTER_TYPE}",
+                                                                 "name": "${UPVEND_TENCENT_DEAD_LETTER_QUEUE}"}}
+    template, variables = rendered(raw, "tencent", out, {"UPVEND_CORS_ORIGINS": ORIGIN})
     assert "UPVEND_TENCENT_VOD_CALLBACK_TOKEN" not in variables.required  # push mode is switched off
     # as `make deploy` runs `scf`: the required values set, unset optional ones empty, defaults filled
     env = required_only(variables, tmp_path / "home", UPVEND_CORS_ORIGINS=ORIGIN, **variables.defaults)
@@ -133,6 +144,15 @@ def test_the_tencent_loader_and_toolkit_turn_the_app_into_complete_scf_requests(
                                               "filter": {"Prefix": "uploads/", "Suffix": ""}}
     [timer] = functions["tencent-vod-pull"]["createTriggers"]
     assert timer["TriggerName"] == "timer" and timer["TriggerDesc"] == "0 */1 * * * * *"
+    # the COS trigger's dead-letter queue reaches CreateFunction; no other function has one
+    assert functions["tencent-cos-trigger"]["createFunction"]["DeadLetterConfig"] == {
+        "Type": env["UPVEND_TENCENT_DEAD_LETTER_TYPE"], "Name": env["UPVEND_TENCENT_DEAD_LETTER_QUEUE"]}
+    assert [n for n, i in functions.items() if "DeadLetterConfig" in i["createFunction"]] == ["tencent-cos-trigger"]
+    # reserved quotas: the toolkit's own PutReservedConcurrencyConfig request for each capped function
+    assert sorted(app["reserved"], key=lambda r: r["FunctionName"]) == [
+        {"Action": "PutReservedConcurrencyConfig", "FunctionName": name, "Namespace": "default",
+         "ReservedConcurrencyMem": template.function(name).instances * template.function(name).memory}
+        for name in sorted(functions)]
 
 
 def test_the_tencent_loader_shows_an_unset_variable_as_missing(tmp_path):

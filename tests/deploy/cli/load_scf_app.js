@@ -12,6 +12,7 @@ const path = require('path');
 const utils = require('@serverless/components/src/cli/utils');
 const { formatInputs } = require('tencent-component-toolkit/lib/modules/scf/utils');
 const TRIGGERS = require('tencent-component-toolkit/lib/modules/triggers').default;
+const { ConcurrencyEntity } = require('tencent-component-toolkit/lib/modules/scf/entities/concurrency');
 
 const root = path.resolve(process.argv[2]);
 const result = { root, template: utils.runningTemplate(root), sameAppAndStage: utils.checkTemplateAppAndStage(root),
@@ -48,4 +49,21 @@ for (const [name, component] of Object.entries(components)) {
   }
   result.instances[name] = entry;
 }
-process.stdout.write(JSON.stringify(result, (key, value) => (value === undefined ? '<undefined>' : value)));
+// reserved-concurrency.json (what `make deploy` sends with tccli): the request the toolkit's own
+// ConcurrencyEntity.setReserved builds for each entry, captured instead of sent.
+const reservedFile = path.join(root, 'reserved-concurrency.json');
+result.reserved = [];
+(async () => {
+  if (require('fs').existsSync(reservedFile)) {
+    for (const entry of JSON.parse(require('fs').readFileSync(reservedFile, 'utf8'))) {
+      const entity = new ConcurrencyEntity(null);
+      entity.request = async (request) => { result.reserved.push(request); return {}; };
+      const log = console.log;
+      console.log = () => {};
+      await entity.setReserved({ functionName: entry.FunctionName, reservedMem: entry.ReservedConcurrencyMem,
+        namespace: entry.Namespace });
+      console.log = log;
+    }
+  }
+  process.stdout.write(JSON.stringify(result, (key, value) => (value === undefined ? '<undefined>' : value)));
+})();
