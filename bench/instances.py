@@ -326,8 +326,18 @@ def max_connections(admin_url: str) -> int:
     return n
 
 
-def capped(admin_url: str) -> dict[str, int]:
-    """The instance caps a template with this server's connection limit as its budget renders."""
-    from devtools.connection_budget import ConnectionBudget
+# The template.yaml functions whose handlers the bench's instances run.
+TEMPLATE_FUNCTIONS = {"vod-callback": "aliyun-vod-callback", "oss-trigger": "aliyun-oss-trigger",
+                      "cos-trigger": "tencent-cos-trigger"}
 
-    return ConnectionBudget(max_connections(admin_url)).caps({kind: 1 for kind in RULES})
+
+def capped(admin_url: str) -> dict[str, int]:
+    """The instance caps template.yaml renders for the three functions (`instances:`), checked against this
+    server's connection limit as the budget."""
+    from devtools.connection_budget import ConnectionBudget
+    from devtools.template import load_template
+
+    template = load_template(REPO / "template.yaml")
+    caps = {kind: template.function(name).instances or 1 for kind, name in TEMPLATE_FUNCTIONS.items()}
+    ConnectionBudget(max_connections(admin_url)).check(caps)
+    return caps

@@ -163,3 +163,18 @@ def test_the_tencent_loader_shows_an_unset_variable_as_missing(tmp_path):
     app = load_scf_app(out, base_env(tmp_path / "home"))
     variables = app["instances"]["auth-wechat-scf"]["createFunction"]["Environment"]["Variables"]
     assert {"Key": "UPVEND_JWT_SECRET", "Value": "undefined"} in variables
+
+
+def test_the_serverless_components_cli_stops_offline_at_the_tencent_account_lookup(tmp_path):
+    """serverless-cloud-framework is not on the npm registry reachable here; @serverless/components is the CLI it
+    was forked from (same loader, same platform SDK). Run on the rendered app with keys set, offline it stops
+    when it asks CAM for the account, before any instance is sent to the platform."""
+    components = CLI / "node_modules" / "@serverless" / "components" / "bin" / "bin"
+    need(components.is_file(), "@serverless/components is not installed")
+    out = tmp_path / "tencent"
+    _, variables = rendered(repo_raw(), "tencent", out, {})
+    env = required_only(variables, tmp_path / "home", SERVERLESS_PLATFORM_VENDOR="tencent",
+                        TENCENT_SECRET_ID="AKIDexample", TENCENT_SECRET_KEY="example")
+    done = offline(["node", str(components), "deploy"], out, env)
+    assert "getaddrinfo EAI_AGAIN cam.tencentcloudapi.com" in done.stdout + done.stderr
+    assert env["UPVEND_JWT_SECRET"] not in done.stdout + done.stderr
