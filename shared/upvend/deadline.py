@@ -21,7 +21,7 @@ from upvend import settings
 settings.declare("DATABASE_DEADLINE_SECONDS", settings.seconds_between(0, 900), None,
                  doc="Time one invocation may spend on the database: connects, statements and retries "
                      "(default 4 s for HTTP functions, whose callback senders wait 5 s; the platform's "
-                     "time for triggers).")
+                     "time for triggers). Keep it at 4 or less for callbacks.")
 
 HTTP_SECONDS = 4.0
 # A trigger whose context tells no time left (an emulator, a test) gets this.

@@ -3,7 +3,7 @@
 OSS callbacks and triggers name a bucket and key, not a URL; COS events carry
 the bucket's own domain, which a private bucket does not serve. When a bucket is
 served publicly (a CDN domain in front of it), `UPVEND_MEDIA_BASE_URLS` maps the
-bucket to that base URL and media rows of that bucket get `<base>/<key>` as their
+bucket to that base URL and media rows of that bucket get `<base-url>/<key>` as their
 media URL instead; rows of other buckets keep what their notice said.
 """
 
@@ -29,12 +29,14 @@ def _bucket_bases(raw: str) -> dict[str, str]:
 
 
 settings.declare("MEDIA_BASE_URLS", _bucket_bases, {},
-                 doc="Comma-separated <bucket>=<base URL> pairs: the public (CDN) base URL of each bucket whose "
-                     "objects may be linked as <base>/<key>.")
+                 doc="Comma-separated <bucket>=<base-url> pairs of buckets served publicly (e.g. a CDN "
+                     "domain): GET /media gives OSS/COS rows of those buckets <base-url>/<key> as mediaUrl; rows of "
+                     "other buckets keep what their notice said. Clients open playUrl / thumbnailUrl when the "
+                     "bucket is private.")
 
 
 def object_url(bucket: str | None, key: str | None) -> str | None:
-    """`<base>/<key>` when `bucket` has a configured public base URL, else None."""
+    """`<base-url>/<key>` when `bucket` has a configured public base URL, else None."""
     if not bucket or not key:
         return None
     base = settings.get("MEDIA_BASE_URLS").get(bucket)

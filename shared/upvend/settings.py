@@ -112,13 +112,15 @@ def reset_cache() -> None:
     _SECRET_NAMES[:] = [s.env_name for s in _DECLARED.values() if s.secret] + list(_PLATFORM_SECRETS)
 
 
-declare("JWT_SECRET", _hmac_key, secret=True, doc="HS256 key for upvend session tokens.")
-declare("JWT_TTL_SECONDS", int_between(60, 30 * 86400), 7200, doc="Lifetime of issued session tokens.")
+declare("JWT_SECRET", _hmac_key, secret=True, doc="HS256 key of upvend session tokens (at least 32 bytes).")
+declare("JWT_TTL_SECONDS", int_between(60, 30 * 86400), 7200,
+        doc="Lifetime of issued session tokens, in seconds (60 to 2592000).")
 declare("CORS_ORIGINS", _csv, (), doc="Comma-separated browser origins allowed by CORS.")
 declare("WECHAT_API_BASE", http_url, "https://api.weixin.qq.com", doc="WeChat API base URL.")
 declare("WECHAT_APPID", doc="Mini-program AppID.")
 declare("WECHAT_SECRET", secret=True, doc="Mini-program AppSecret.")
-declare("WECHAT_TIMEOUT_SECONDS", seconds_between(0, 30), 3.0, doc="Timeout for jscode2session.")
+declare("WECHAT_TIMEOUT_SECONDS", seconds_between(0, 30), 3.0,
+        doc="Timeout of jscode2session, in seconds (at most 30).")
 declare("DATABASE_URL", doc="sqlite:///path, mysql://..., or postgresql://...")
 declare("LOG_LEVEL", lambda raw: raw.upper(), "INFO", doc="Python logging level.")
 

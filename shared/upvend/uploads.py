@@ -32,14 +32,19 @@ def _prefix_root(raw: str) -> str:
 
 
 settings.declare("UPLOAD_PREFIX", _prefix_root, "uploads", doc="Root folder of every user's upload prefix.")
-settings.declare("MAX_IMAGE_BYTES", lambda raw: int(raw), 20 * MiB, doc="Largest image upload.")
-settings.declare("MAX_VIDEO_BYTES", lambda raw: int(raw), 2048 * MiB, doc="Largest video upload.")
-settings.declare("MAX_AUDIO_BYTES", lambda raw: int(raw), 200 * MiB, doc="Largest audio upload.")
+settings.declare("MAX_IMAGE_BYTES", lambda raw: int(raw), 20 * MiB, doc="Largest image upload, in bytes: forms and COS "
+                 "temporary keys carry it, the trigger and callback check it.")
+settings.declare("MAX_VIDEO_BYTES", lambda raw: int(raw), 2048 * MiB,
+                 doc="Largest video upload, in bytes (as for images).")
+settings.declare("MAX_AUDIO_BYTES", lambda raw: int(raw), 200 * MiB,
+                 doc="Largest audio upload, in bytes (as for images).")
 settings.declare("ALLOWED_EXTENSIONS", lambda raw: tuple(e.strip().lower().lstrip(".") for e in raw.split(",")
                                                           if e.strip()),
                  ("jpg", "jpeg", "png", "gif", "webp", "heic", "mp4", "mov", "m4v", "webm", "flv", "avi", "mkv",
                   "mp3", "m4a", "aac", "wav"),
-                 doc="File extensions accepted for upload.")
+                 doc="Comma-separated file extensions accepted for upload, "
+                     "each one of the upload types table (upvend.uploads.UPLOAD_TYPES); credential routes refuse "
+                     "others and the notices skip them.")
 
 # The one table of what may be uploaded: extension -> (content class, the Content-Type it is stored with).
 # Clients get it from `upload_types()` (GET /console/config.json, `upvend upload-types`), never their own copy.

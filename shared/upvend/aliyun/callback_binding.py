@@ -26,7 +26,8 @@ def _binding_key(raw: str) -> bytes:
 
 
 settings.declare("ALIYUN_OSS_CALLBACK_KEY", _binding_key, secret=True,
-                 doc="HMAC key binding each pinned OSS upload callback to its bucket, object key and owner.")
+                 doc="HMAC key binding each pinned OSS upload callback to its bucket, object key and owner "
+                     "(at least 32 bytes; needed with UPVEND_ALIYUN_OSS_CALLBACK_URL).")
 settings.declare("ALIYUN_OSS_CALLBACK_KEY_PREVIOUS", lambda raw: _binding_key(raw) if raw else b"", b"",
                  secret=True, doc="The previous binding key, still accepted while rotating.")
 

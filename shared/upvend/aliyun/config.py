@@ -37,19 +37,28 @@ def _role_arn(raw: str) -> str:
 _OPTIONAL = None
 settings.declare("ALIYUN_REGION", _region, doc="Region of OSS, VOD and STS, e.g. cn-shanghai.")
 settings.declare("ALIYUN_OSS_BUCKET", _bucket, doc="Bucket that receives direct uploads.")
-settings.declare("ALIYUN_STS_ROLE_ARN", _role_arn, doc="Role assumed for /aliyun/sts tokens.")
+settings.declare("ALIYUN_STS_ROLE_ARN", _role_arn, doc="Role assumed for /aliyun/sts tokens (a token may do what "
+                 "the role allows and the per-caller session policy allows).")
 settings.declare("ALIYUN_STS_DURATION_SECONDS", settings.int_between(900, 43200), 900,
                  doc="Lifetime of /aliyun/sts tokens (900 to the role's maximum).")
-settings.declare("ALIYUN_STS_ENDPOINT", settings.http_origin, _OPTIONAL, doc="STS endpoint (default https://sts.<region>.aliyuncs.com).")
-settings.declare("ALIYUN_VOD_ENDPOINT", settings.http_origin, _OPTIONAL, doc="VOD endpoint (default https://vod.<region>.aliyuncs.com).")
+settings.declare("ALIYUN_STS_ENDPOINT", settings.http_origin, _OPTIONAL, doc="STS endpoint (default "
+                 "https://sts.<region>.aliyuncs.com; the scheme decides http or https).")
+settings.declare("ALIYUN_VOD_ENDPOINT", settings.http_origin, _OPTIONAL, doc="VOD endpoint (default "
+                 "https://vod.<region>.aliyuncs.com; the scheme decides http or https).")
 settings.declare("ALIYUN_OSS_ENDPOINT", settings.http_origin, _OPTIONAL,
                  doc="OSS endpoint for SDK clients (default https://oss-<region>.aliyuncs.com).")
 settings.declare("ALIYUN_OSS_HOST", settings.http_url, _OPTIONAL,
-                 doc="Form-post URL for PostObject (default: the bucket's host on the OSS endpoint).")
-settings.declare("ALIYUN_OSS_CALLBACK_URL", settings.http_url, _OPTIONAL, doc="URL OSS calls after a form upload.")
+                 doc="Form-post URL for PostObject, e.g. a custom domain (default https://<bucket>.<endpoint-host>, "
+                     "or path-style /<bucket> for an IP endpoint).")
+settings.declare("ALIYUN_OSS_CALLBACK_URL", settings.http_url, _OPTIONAL,
+                 doc="URL OSS calls after a form upload, without a "
+                 "query string; when set, each policy pins an upload callback (bucket, object, etag, size, mimeType, "
+                 "imageInfo, and the literal uid and binding).")
 settings.declare("ALIYUN_POST_POLICY_SECONDS", settings.int_between(60, MAX_POST_POLICY_SECONDS), 600,
                  doc="Validity of a PostObject policy (at most 900 s).")
-settings.declare("ALIYUN_TIMEOUT_SECONDS", settings.seconds_between(0, 60), 5.0, doc="Timeout of each STS / VOD call.")
+settings.declare("ALIYUN_TIMEOUT_SECONDS", settings.seconds_between(0, 60), 5.0,
+                 doc="Timeout of each STS / VOD call, in seconds (no "
+                 "automatic retry).")
 settings.declare("ALIYUN_VOD_TEMPLATE_GROUP_ID", default=_OPTIONAL, doc="VOD transcoding template group.")
 settings.declare("ALIYUN_VOD_WORKFLOW_ID", default=_OPTIONAL, doc="VOD workflow (wins over the template group).")
 settings.declare("ALIYUN_VOD_CATE_ID", lambda raw: int(raw), _OPTIONAL, doc="VOD category id.")

@@ -40,11 +40,13 @@ def _key_url_prefixes(raw: str) -> tuple[str, ...]:
 
 
 settings.declare("OSS_PUBKEY_URL_PREFIXES", _key_url_prefixes, (),
-                 doc="Extra trusted prefixes for x-oss-pub-key-url (gosspublic.alicdn.com is always trusted).")
+                 doc="Extra trusted prefixes for x-oss-pub-key-url (gosspublic.alicdn.com is always "
+                     "trusted; the local stack adds the emulator's).")
 settings.declare("ALIYUN_OSS_CALLBACK_BUCKETS", lambda raw: tuple(b.strip() for b in raw.split(",") if b.strip()),
                  (), doc="Buckets besides UPVEND_ALIYUN_OSS_BUCKET whose pinned callbacks are accepted.")
 settings.declare("OSS_PUBKEY_TIMEOUT_SECONDS", lambda raw: max(0.1, min(float(raw), 4.0)), 2.0,
-                 doc="Timeout for fetching the OSS callback public key (OSS waits 5 s in all).")
+                 doc="Timeout of the one-time fetch of the OSS callback public key, in seconds "
+                     "(0.1 to 4; keys are cached; OSS waits 5 s in all).")
 
 OFFICIAL_PREFIXES = ("https://gosspublic.alicdn.com/", "http://gosspublic.alicdn.com/")
 MAX_KEY_BYTES = 16 * 1024

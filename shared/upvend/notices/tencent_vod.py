@@ -34,7 +34,8 @@ def _sign_key(raw: str) -> str:
 
 
 settings.declare("TENCENT_VOD_CALLBACK_TOKEN", _token, secret=True,
-                 doc="Secret path segment of the VOD push callback URL (/tencent/vod/callback/<token>).")
+                 doc="Secret path segment of the VOD push callback URL (/tencent/vod/callback/<token>; at "
+                     "least 24 letters, digits, '-' or '_').")
 settings.declare("TENCENT_VOD_CALLBACK_SIGN_KEY", _sign_key, "", secret=True,
                  doc="The SignKey set with ModifyEventConfig; when set, push bodies must carry a valid Sign and T.")
 

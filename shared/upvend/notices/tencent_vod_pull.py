@@ -30,9 +30,9 @@ MAX_EVENTS_PER_PULL = 16
 settings.declare("TENCENT_VOD_API_ENDPOINT", settings.http_url, "https://vod.tencentcloudapi.com",
                  doc="VOD API 3.0 endpoint (PullEvents / ConfirmEvents); the scheme picks the protocol.")
 settings.declare("TENCENT_VOD_PULL_TIMEOUT_SECONDS", settings.int_between(6, 60), 10,
-                 doc="Timeout of each PullEvents call (VOD long-polls up to 5 s).")
+                 doc="Timeout of each PullEvents call, in seconds (6 to 60; VOD long-polls up to 5 s).")
 settings.declare("TENCENT_VOD_PULL_MAX_BATCHES", settings.int_between(1, 100), 20,
-                 doc="Most PullEvents calls (of up to 16 events) per timer run.")
+                 doc="Most PullEvents calls (of up to 16 events) per timer run (1 to 100).")
 
 
 class VodEventSource(Protocol):

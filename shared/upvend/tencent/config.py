@@ -62,26 +62,34 @@ settings.declare("TENCENT_REGION", _region, doc="Region of the COS bucket, e.g. 
 settings.declare("TENCENT_COS_BUCKET", _bucket, doc="COS bucket as <name>-<appid>.")
 settings.declare("TENCENT_COS_HOST", _optional_base_url, "",
                  doc="COS base URL for uploads; default https://<bucket>.cos.<region>.myqcloud.com.")
-settings.declare("TENCENT_STS_ROLE_ARN", _role_arn, doc="CAM role assumed for COS upload keys.")
+settings.declare("TENCENT_STS_ROLE_ARN", _role_arn, doc="CAM role assumed for COS upload keys, "
+                 "qcs::cam::uin/<uin>:roleName/<name>: it needs COS write on the bucket, and the function's role must "
+                 "be allowed to assume it.")
 settings.declare("TENCENT_STS_DURATION_SECONDS", settings.int_between(900, 43_200), 1800,
-                 doc="Lifetime of COS temporary keys (AssumeRole allows up to 43200).")
+                 doc="Lifetime of COS temporary keys, in seconds (900 to 43200).")
 settings.declare("TENCENT_STS_ENDPOINT", settings.http_url, "https://sts.tencentcloudapi.com",
-                 doc="STS API 3.0 endpoint; the scheme picks the protocol.")
+                 doc="STS API 3.0 endpoint (the SDK's HttpProfile); the scheme picks the protocol.")
 settings.declare("TENCENT_TIMEOUT_SECONDS", settings.int_between(1, 60), 5, doc="Timeout of each Tencent API call.")
 settings.declare("TENCENT_POST_POLICY_SECONDS", settings.int_between(1, POST_POLICY_MAX_SECONDS), 600,
                  doc="Lifetime of a COS PostObject policy (at most 900 s).")
-settings.declare("TENCENT_VOD_SECRET_ID", doc="SecretId of the VOD-upload-only sub-account key.")
+settings.declare("TENCENT_VOD_SECRET_ID", doc="SecretId of the VOD-upload-only sub-account key "
+                 "(a VOD signature cannot use the role's temporary keys; see docs/uploads.md).")
 settings.declare("TENCENT_VOD_SECRET_KEY", secret=True, doc="SecretKey of the VOD-upload-only sub-account key.")
 settings.declare("TENCENT_VOD_SIGNATURE_SECONDS", settings.int_between(1, VOD_MAX_VALIDITY_SECONDS), 600,
-                 doc="Validity of a VOD upload signature (VOD allows up to 90 days).")
+                 doc="Validity of a VOD upload signature, in seconds (at most 7776000: "
+                     "VOD allows up to 90 days).")
 settings.declare("TENCENT_VOD_PROCEDURE", _text(200), "", doc="Task flow run after each VOD upload.")
 settings.declare("TENCENT_VOD_CLASS_ID", settings.int_between(0, 2**63 - 1), 0, doc="VOD category of uploads.")
-settings.declare("TENCENT_VOD_SUB_APP_ID", settings.int_between(0, 2**63 - 1), 0, doc="VOD sub-application id (0 = none).")
+settings.declare("TENCENT_VOD_SUB_APP_ID", settings.int_between(0, 2**63 - 1), 0,
+                 doc="VOD sub-application: uploads go to it and "
+                 "tencent-vod-pull pulls its events (0 = the default application; accounts created since 2023-12-25 "
+                 "need one).")
 settings.declare("TENCENT_VOD_STORAGE_REGION", lambda raw: _region(raw) if raw else "", "",
                  doc="VOD storage region; empty = the account default.")
 settings.declare("TENCENT_VOD_ONE_TIME_VALID", _flag, 1, doc="1 = each VOD signature works once.")
 settings.declare("TENCENT_VOD_UGC_HOST", _optional_base_url, "",
-                 doc="UGC upload host for clients that can be pointed elsewhere; returned as ugcHost when set.")
+                 doc="UGC upload host for clients that can be pointed elsewhere; returned as ugcHost when set "
+                     "(the local stack points it at the emulator).")
 
 
 @dataclass(frozen=True)
