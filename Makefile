@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 RUN_STAMP := $(VENV)/.stack-installed
 
-.PHONY: run test venv clean package render deploy bench client-deps explain deploy-cli-deps
+.PHONY: run test venv clean package render deploy bench client-deps explain deploy-cli-deps docs
 
 # Deploying: `make package`, `make render PROVIDER=aliyun|tencent`, `make deploy PROVIDER=... [DRY_RUN=1]`.
 PROVIDER ?=
@@ -30,6 +30,10 @@ $(STAMP): $(RUN_STAMP) requirements-dev.txt
 
 run: $(RUN_STAMP)
 	$(PY) -m devtools.stack
+
+# Regenerate docs/settings.md and docs/http-api.md from the code (a test fails while they differ).
+docs: $(STAMP)
+	$(PY) -m devtools.cli docs
 
 # Decode and check a Tencent VOD upload signature: `make explain SIGNATURE=... [JSON=1]`.
 explain: $(RUN_STAMP)

@@ -104,6 +104,20 @@ def cmd_upload_types(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    """Write docs/settings.md and docs/http-api.md from the code; with --check, only say which are stale."""
+    from devtools.docs.generate import stale, write
+
+    if args.check:
+        out_of_date = stale()
+        for path in out_of_date:
+            print(f"{path.relative_to(REPO)} is out of date: run `make docs`", file=sys.stderr)
+        return 1 if out_of_date else 0
+    for path in write():
+        print(f"wrote {path.relative_to(REPO)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="upvend", description="upvend developer tools")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -130,6 +144,10 @@ def build_parser() -> argparse.ArgumentParser:
     types.add_argument("--into", type=Path, help="rewrite the // BEGIN GENERATED block of this client file instead "
                                                  "(e.g. miniprogram/upvend/upload_types.js)")
     types.set_defaults(run=cmd_upload_types)
+
+    docs = sub.add_parser("docs", help="write docs/settings.md and docs/http-api.md from the code")
+    docs.add_argument("--check", action="store_true", help="only report the stale ones (exit 1 if any)")
+    docs.set_defaults(run=cmd_docs)
 
     deploy_command("package", cmd_package, "build the layer and function zips").add_argument(
         "--python", help="target Python X.Y (default: template.yaml `python`)")

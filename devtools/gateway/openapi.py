@@ -15,6 +15,7 @@ from typing import Any, Iterable
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from devtools.gateway.api_examples import EXAMPLES, RouteExample
 from devtools.gateway.registry import LoadedFunction, Registry
 
 BEARER = "bearerAuth"
@@ -88,11 +89,14 @@ def _operation(method: str, path: str, providers: list[str], api: Any, refs: dic
                    "responses": {"default": {"description": "Not declared by the function"}}})
         return op
     op["summary"] = api.summary
+    example = EXAMPLES.get((method, path))
     if api.query is not None:
         params += _query_parameters(refs[(api.query, "validation")], defs)
     if api.request is not None:
         schema = refs[(api.request, "validation")]
         op["requestBody"] = {"required": False, "content": {t: {"schema": schema} for t in api.request_types}}
+        if example is not None and example.request is not None:
+            op["requestBody"]["content"][example.request_type]["example"] = example.request
     if api.auth:
         op["security"] = [{BEARER: []}]
         statuses.add(401)
@@ -102,11 +106,21 @@ def _operation(method: str, path: str, providers: list[str], api: Any, refs: dic
     else:
         schema = {"type": "string"}
     ok = {"description": "OK", "content": {media: {"schema": schema} for media in api.media_types}}
+    if example is not None:
+        _attach(example, params, ok["content"][example.response_type or api.media_types[0]])
     error = {"$ref": "#/components/responses/Error"}
     op["responses"] = {"200": ok, **{str(s): error for s in sorted(statuses)}}
     if params:
         op["parameters"] = params
     return op
+
+
+def _attach(example: RouteExample, params: list[dict[str, Any]], ok: dict[str, Any]) -> None:
+    """Put a route's example values on its parameters and its 200 answer."""
+    for param in params:
+        if param["name"] in example.params:
+            param["example"] = example.params[param["name"]]
+    ok["example"] = example.response
 
 
 def openapi_document(registry: Registry, server_url: str | None = None) -> dict[str, Any]:
