@@ -9,19 +9,15 @@ fails here.
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
 import subprocess
-import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.functional.test_stack_process import free_port
+from tests.functional.test_stack_process import stack_process
 
 REPO = Path(__file__).resolve().parents[2]
 TOUR_HEADING = "## A tour in curl"
@@ -76,26 +72,11 @@ def keys_of(value: Any) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def stack_process(tmp_path_factory):
+def stack_hosts(tmp_path_factory):
     """`make run`'s entry point as a process on free ports; yields (gateway, emulator) host:port."""
-    data = tmp_path_factory.mktemp("tour-stack")
-    gateway, emulator = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("UPVEND_")}
-    env["UPVEND_GATEWAY_PORT"], env["UPVEND_EMULATOR_PORT"] = str(gateway), str(emulator)
-    proc = subprocess.Popen([sys.executable, "-m", "devtools.stack", "--data-dir", str(data)], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        banner, deadline = "", time.monotonic() + 60
-        while "curl -XPOST" not in banner and time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            banner += line
-        assert "curl -XPOST" in banner, banner
-        yield f"127.0.0.1:{gateway}", f"127.0.0.1:{emulator}"
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=15)
+    with stack_process(tmp_path_factory.mktemp("tour-stack"), wait_seconds=60) as running:
+        assert "curl -XPOST" in running.banner, running.banner
+        yield f"127.0.0.1:{running.gateway_port}", f"127.0.0.1:{running.emulator_port}"
 
 
 def test_the_tour_parses_into_one_call_per_route():
@@ -107,8 +88,8 @@ def test_the_tour_parses_into_one_call_per_route():
     assert all(c.keys for c in calls), [c.line for c in calls if not c.keys]
 
 
-def test_every_curl_of_the_readme_tour_answers_as_shown(stack_process, tmp_path):
-    gateway, emulator = stack_process
+def test_every_curl_of_the_readme_tour_answers_as_shown(stack_hosts, tmp_path):
+    gateway, emulator = stack_hosts
     readme = (REPO / "README.md").read_text().replace("127.0.0.1:8000", gateway).replace("127.0.0.1:8001", emulator)
     script, calls = script_and_calls(tour_blocks(readme), tmp_path)
     done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120, cwd=tmp_path)
