@@ -35,6 +35,9 @@ deployed, use your domain or function URL. Regenerate with `make docs` after cha
 - **Times.** `expiresAt`-style fields are ISO 8601 UTC (`...Z`); `startTime`, `expiredTime` and `expire`
   are Unix seconds, as the SDKs and forms use them.
 
+The three notice routes are called by the clouds, not by clients: their examples show what the cloud
+sends, with the signature headers abbreviated (a request without valid ones is refused).
+
 What each credential allows and how notices are verified: [uploads.md](uploads.md),
 [notices.md](notices.md) and [security.md](security.md).
 """
@@ -93,9 +96,11 @@ def _curl(method: str, path: str, op: dict[str, Any]) -> str:
             path = path.replace("{" + p["name"] + "}", str(p.get("example", f"<{p['name']}>")))
     query = {p["name"]: p["example"] for p in params if p["in"] == "query" and "example" in p}
     url = f"{API}{path}" + (f"?{urlencode(query)}" if query else "")
-    parts = ["curl"] + ([f"-X{method}"] if method != "GET" else []) + [f"'{url}'" if query else url]
+    quoted = f"'{url}'" if any(c in url for c in "?&<>") else url
+    parts = ["curl"] + ([f"-X{method}"] if method != "GET" else []) + [quoted]
     if op.get("security"):
         parts.append('-H "Authorization: Bearer $TOKEN"')
+    parts += [f"-H '{name}: {value}'" for name, value in op.get("x-upvend-example-headers", {}).items()]
     body = op.get("requestBody", {}).get("content", {})
     for media_type, content in body.items():
         if "example" in content:

@@ -12,11 +12,13 @@ from typing import Any, Mapping
 
 @dataclass(frozen=True)
 class RouteExample:
-    """`request` is the body (JSON value, or text for a form), `params` the path and query values."""
+    """`request` is the body (JSON value, or text for a form), `params` the path and query values, `headers`
+    the signature headers a cloud sends with a notice (shown, not checked: their values are per request)."""
 
     response: Any
     request: Any = None
     params: Mapping[str, Any] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)
     request_type: str = "application/json"
     response_type: str | None = None
 
@@ -108,11 +110,14 @@ EXAMPLES.update({
                                        "nextCursor": "WyIyMDI2LTExLTI4VDA5OjI4OjUzLjg5NloiLCJhbGl5dW4i…"}),
     ("GET", "/media/{id}"): RouteExample(params={"id": UPLOADING_ROW["id"]}, response=UPLOADING_ROW),
     ("POST", "/aliyun/vod/callback"): RouteExample(
+        headers={"X-VOD-TIMESTAMP": "1795858200", "X-VOD-SIGNATURE": "<md5(URL|timestamp|AuthKey)>"},
         request={"EventTime": "2026-11-28T09:30:00Z", "EventType": "FileUploadComplete", "VideoId": VIDEO_ID,
                  "Status": "success", "Size": 1048576, "FileUrl": "https://outin-….oss-cn-shanghai.aliyuncs.com/…",
                  "Extend": "{\"uid\": \"o-alice\"}"},
         response={"status": "recorded"}),
     ("POST", "/aliyun/oss/callback"): RouteExample(
+        headers={"x-oss-pub-key-url": "aHR0cHM6Ly9nb3NzcHVibGljLmFsaWNkbi5jb20vY2FsbGJhY2tfcHViX2tleV92MS5wZW0=",
+                 "authorization": "<base64 RSA-MD5 signature of path, query and body>"},
         request_type="application/x-www-form-urlencoded",
         request=f"bucket=upvend-dev&object={KEY.replace('/', '%2F')}&etag=5D41402ABC4B2A76B9719D911017C592&size=5"
                 "&mimeType=image%2Fjpeg&imageInfo.height=&imageInfo.width=&imageInfo.format=jpeg&uid=o-alice"

@@ -108,6 +108,8 @@ def _operation(method: str, path: str, providers: list[str], api: Any, refs: dic
     ok = {"description": "OK", "content": {media: {"schema": schema} for media in api.media_types}}
     if example is not None:
         _attach(example, params, ok["content"][example.response_type or api.media_types[0]])
+        if example.headers:
+            op["x-upvend-example-headers"] = dict(example.headers)
     error = {"$ref": "#/components/responses/Error"}
     op["responses"] = {"200": ok, **{str(s): error for s in sorted(statuses)}}
     if params:
