@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 BENCH_USER = "upvend_bench"
 VOD_URL = "https://bench.example/aliyun/vod/callback"
 VOD_KEY = "BenchOnlyVodCallbackKey000"
-BUCKET, COS_BUCKET = "upvend-bench", "upvend-bench-1250000000"
+BUCKET, COS_BUCKET = "upvend-dev", "upvend-bench-1250000000"  # BUCKET: the emulator's OSS bucket
 HOT_VIDEOS = 3
 
 
@@ -96,10 +96,20 @@ def _vod_event(d: dict[str, Any]) -> bytes:
                                          "127.0.0.1", "bench.example"), uuid.uuid4().hex)
 
 
+def object_key(d: dict[str, Any]) -> str:
+    return f"uploads/o-bench-{d['id'] % 50}/2026/11/{d['id']:08x}.mp4"
+
+
+def oss_objects(total: int, duration: float) -> list[tuple[str, int]]:
+    """(key, size) of every object the OSS-trigger deliveries of `plan` name: the trigger reads each one's
+    Content-Type with HeadObject, so they must exist in the emulator's bucket."""
+    return sorted({(object_key(d), 1000 + d["id"]) for d in plan(total, duration) if d["kind"] == "oss-trigger"})
+
+
 def _trigger_event(d: dict[str, Any]) -> Any:
     from devtools.emulator.notices.storage_triggers import cos_trigger_event, oss_trigger_event
 
-    key = f"uploads/o-bench-{d['id'] % 50}/2026/11/{d['id']:08x}.mp4"
+    key = object_key(d)
     obj = SimpleNamespace(bucket=BUCKET if d["kind"] == "oss-trigger" else COS_BUCKET, key=key, size=1000 + d["id"],
                           etag=f"{d['id']:032x}", content_type="video/mp4", metadata={})
     if d["kind"] == "oss-trigger":
@@ -219,11 +229,13 @@ def bench_url(admin_url: str, prefix: str, port: int | None = None) -> str:
     return f"{u.scheme}://{BENCH_USER}@127.0.0.1:{port or u.port}/{u.database}?table_prefix={prefix}"
 
 
-def run(url: str, admin_url: str, *, instances: dict[str, int], total: int, duration: float) -> dict[str, Any]:
-    """One configuration: `instances[function]` warm processes per function, `total` notices over `duration` s."""
+def run(url: str, admin_url: str, *, instances: dict[str, int], total: int, duration: float,
+        cloud_env: dict[str, str] | None = None) -> dict[str, Any]:
+    """One configuration: `instances[function]` warm processes per function, `total` notices over `duration` s.
+    `cloud_env`: the role key and OSS endpoint the OSS trigger's HeadObject uses (the emulator's)."""
     from upvend.storage.database import Database
 
-    env = {"UPVEND_DATABASE_URL": url, "UPVEND_DATABASE_CONNECTIONS": "1", "UPVEND_ALIYUN_VOD_CALLBACK_URL": VOD_URL,
+    env = {**(cloud_env or {}), "UPVEND_DATABASE_URL": url, "UPVEND_DATABASE_CONNECTIONS": "1", "UPVEND_ALIYUN_VOD_CALLBACK_URL": VOD_URL,
            "UPVEND_ALIYUN_VOD_CALLBACK_KEY": VOD_KEY, "UPVEND_UPLOAD_PREFIX": "uploads"}
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
