@@ -28,9 +28,6 @@ MULTIPART_ACTIONS = (
     "name/cos:CompleteMultipartUpload",
     "name/cos:AbortMultipartUpload",
 )
-# Kept for callers that list what a client's keys can do.
-UPLOAD_ACTIONS = ("name/cos:PutObject", "name/cos:PostObject", "name/cos:InitiateMultipartUpload",
-                  *MULTIPART_ACTIONS)
 FORM_ACTIONS = ("name/cos:PostObject",)
 # A PostObject request's Content-Length is the whole multipart form: the file plus its fields.
 FORM_OVERHEAD_BYTES = 64 * 1024
