@@ -72,3 +72,37 @@ def test_an_endpoint_without_region_falls_back_to_the_configured_one():
 def test_an_unusable_vod_answer_is_an_upstream_error(upload):
     with pytest.raises(UpstreamError):
         vod_post_form(upload, content_type="video/mp4", size=5, now=NOW)
+
+
+@pytest.mark.parametrize("expires_in, ok", [(60, True), (59, False)])
+def test_an_upload_auth_needs_a_minute_left_to_sign_a_form(expires_in, ok):
+    if ok:
+        assert vod_post_form(_upload(expires_in=expires_in), content_type="video/mp4", size=5, now=NOW).expire \
+            == int(NOW.timestamp()) + 60
+    else:
+        with pytest.raises(UpstreamError):
+            vod_post_form(_upload(expires_in=expires_in), content_type="video/mp4", size=5, now=NOW)
+
+
+@pytest.mark.parametrize("which", ["UploadAddress", "UploadAuth"])
+def test_a_blob_with_characters_outside_base64_is_refused_and_named(which):
+    good = _upload()
+    spoiled = {"upload_address": good.upload_address, "upload_auth": good.upload_auth}
+    field = "upload_address" if which == "UploadAddress" else "upload_auth"
+    spoiled[field] = spoiled[field][:4] + "!" + spoiled[field][4:]
+    upload = VodUpload("vid", spoiled["upload_address"], spoiled["upload_auth"], "req", good.expires_at)
+    with pytest.raises(UpstreamError, match=which):
+        vod_upload_target(upload)
+
+
+def test_a_trailing_slash_on_the_endpoint_is_ignored():
+    address = {"Endpoint": "https://oss-cn-beijing.aliyuncs.com/", "Bucket": "outin-abc", "FileName": "k.mp4"}
+    form = vod_post_form(_upload(address=address), content_type="video/mp4", size=5, now=NOW)
+    assert form.host == "https://outin-abc.oss-cn-beijing.aliyuncs.com"
+
+
+def test_an_upload_auth_without_a_token_signs_without_one():
+    auth = {"AccessKeyId": "LTAI.key", "AccessKeySecret": "s3cret"}
+    form = vod_post_form(_upload(auth=auth), content_type="video/mp4", size=5, now=NOW)
+    assert "x-oss-security-token" not in form.formData
+    assert vod_upload_target(_upload(auth=auth)).credentials.security_token is None

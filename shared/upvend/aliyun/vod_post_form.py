@@ -74,7 +74,7 @@ def vod_upload_target(upload: VodUpload) -> VodUploadTarget:
     """Decode what VOD answered (undocumented extra keys are ignored)."""
     address, auth = _blob(upload.upload_address, "UploadAddress"), _blob(upload.upload_auth, "UploadAuth")
     try:
-        endpoint = Endpoint.parse(str(address["Endpoint"]).rstrip("/"))
+        endpoint = Endpoint.parse(str(address["Endpoint"]))  # scheme and host only: a path is dropped
         bucket, key = str(address["Bucket"]), str(address["FileName"])
         credentials = AliyunCredentials(str(auth["AccessKeyId"]), str(auth["AccessKeySecret"]),
                                         str(auth.get("SecurityToken") or "") or None)
