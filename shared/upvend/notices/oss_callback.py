@@ -164,7 +164,7 @@ class OssCallbackBody(BaseModel):
     `x:` variables are client-controlled and ignored.
     """
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore")
 
     bucket: str = Field(min_length=1, max_length=63)
     object: str = Field(min_length=1, max_length=1023)
