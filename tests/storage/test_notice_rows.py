@@ -1,0 +1,35 @@
+"""What a notice leaves on its row, on every backend: the time of the latest notice, and JSON `extra` as JSON."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from upvend.storage.database import Database
+from upvend.storage.media import MediaRepository
+from upvend.storage.notices import MediaNotice, apply_notice
+
+FIRST = datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=timezone.utc)
+
+
+def notice(key: str, status: str | None, **fields) -> MediaNotice:
+    return MediaNotice(dedupe_key=f"v:{key}", event_type=key, provider="aliyun", media_id="v", kind="video",
+                       status=status, **fields)
+
+
+def test_updated_at_is_the_time_of_the_latest_notice_and_created_at_the_first(db: Database):
+    repo = MediaRepository(db)
+    assert apply_notice(db, notice("upload", "uploaded"), FIRST)
+    later = FIRST + timedelta(minutes=5)
+    assert apply_notice(db, notice("transcoded", "ready"), later)
+    row = repo.get("aliyun", "v")
+    assert (row.created_at, row.updated_at) == ("2026-01-02T03:04:05.678Z", "2026-01-02T03:09:05.678Z")
+    # An older status changes no field, but the row was still touched by a notice.
+    assert apply_notice(db, notice("late-upload", "uploading"), later + timedelta(minutes=1))
+    assert repo.get("aliyun", "v").updated_at == "2026-01-02T03:10:05.678Z"
+
+
+def test_extra_is_json_on_every_backend(db: Database):
+    repo = MediaRepository(db)
+    assert apply_notice(db, notice("upload", "uploaded", extra={"width": 20, "名": "é"}), FIRST)
+    assert apply_notice(db, notice("snapshot", None, extra={"height": 10}), FIRST + timedelta(seconds=1))
+    assert repo.get("aliyun", "v").extra == {"width": 20, "名": "é", "height": 10}
