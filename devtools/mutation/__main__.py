@@ -23,7 +23,7 @@ import yaml
 
 from devtools.mutation.loader import ENV, source_digest
 from devtools.mutation.operators import Mutant, mutants
-from devtools.mutation.targets import TARGETS
+from devtools.mutation.targets import SCOPES, TARGETS
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOK_DIR = Path(__file__).resolve().parent / "hook"
@@ -64,6 +64,17 @@ class Outcome:
     mutant: Mutant
     status: str  # killed | timeout | survived
     seconds: float
+
+
+def module_mutants(module: str, source: str) -> list[Mutant]:
+    """The mutants of `module`: all of them, or those inside the scopes SCOPES names for it."""
+    found = mutants(source)
+    scope = SCOPES.get(module)
+    if scope is None:
+        return found
+    calls = [entry for entry in scope if entry.endswith("(")]
+    return [m for m in found if m.name.split(": ", 1)[0] in scope
+            or (m.name.startswith("<module>: ") and any(call in m.name for call in calls))]
 
 
 def _module_path(module: str) -> Path:
@@ -147,7 +158,7 @@ def run_module(module: str, tests: list[str], workdir: Path, timeout_floor: floa
     path = _module_path(module)
     source = path.read_bytes()
     digest = source_digest(source)
-    found = mutants(source.decode("utf-8"))
+    found = module_mutants(module, source.decode("utf-8"))
     log = workdir / "baseline.log"
     status, baseline = _run_forked(tests, None, 600, log)
     if status != "passed":
@@ -178,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     modules = args.module or list(TARGETS)
     if args.list:
         for module in modules:
-            for mutant in mutants(_module_path(module).read_text(encoding="utf-8")):
+            for mutant in module_mutants(module, _module_path(module).read_text(encoding="utf-8")):
                 print(f"{module}:{mutant.line}  {mutant.name}\n        -> {mutant.after}")
         return 0
     os.chdir(ROOT)

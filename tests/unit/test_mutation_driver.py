@@ -81,3 +81,15 @@ def test_the_hook_applies_a_mutant_in_a_child_process_only():
     plain = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
     assert plain.stdout.strip() == "20", plain.stderr
     assert target.read_bytes() == source
+
+
+def test_a_scope_keeps_only_the_named_functions_and_module_calls(monkeypatch):
+    from devtools.mutation import __main__ as driver
+
+    source = SOURCE + "\nsettings.declare('NAME', parse, secret=True)\nTABLE = {'a': 'b'}\n\ndef other():\n    return 1\n"
+    monkeypatch.setitem(driver.SCOPES, "example", ("check", "settings.declare("))
+    kept = driver.module_mutants("example", source)
+    assert kept and all(m.name.startswith(("check: ", "<module>: ")) for m in kept)
+    assert any("secret=True" in m.name for m in kept)
+    assert not any("TABLE" in m.name or "LIMIT = 250" in m.name or m.name.startswith("other") for m in kept)
+    assert len(driver.module_mutants("unscoped", source)) == len(mutants(source))
