@@ -58,6 +58,7 @@ TARGETS: dict[str, list[str]] = {
     # upload rules
     "upvend.uploads": [
         "tests/unit/test_upload_rules.py",
+        "tests/unit/test_upload_types.py",
     ],
     "upvend.user_ids": [
         "tests/unit/test_auth_boundaries.py",

@@ -93,3 +93,12 @@ def test_a_scope_keeps_only_the_named_functions_and_module_calls(monkeypatch):
     assert any("secret=True" in m.name for m in kept)
     assert not any("TABLE" in m.name or "LIMIT = 250" in m.name or m.name.startswith("other") for m in kept)
     assert len(driver.module_mutants("unscoped", source)) == len(mutants(source))
+
+
+def test_the_contributing_notes_name_every_mutated_module():
+    from devtools.mutation.targets import SCOPES, TARGETS
+
+    notes = (Path(__file__).resolve().parents[2] / "docs/contributing.md").read_text(encoding="utf-8")
+    assert "make mutate" in notes
+    for module in [*TARGETS, *SCOPES]:
+        assert f"`{module}`" in notes, module
