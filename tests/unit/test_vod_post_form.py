@@ -91,7 +91,7 @@ def test_a_blob_with_characters_outside_base64_is_refused_and_named(which):
     field = "upload_address" if which == "UploadAddress" else "upload_auth"
     spoiled[field] = spoiled[field][:4] + "!" + spoiled[field][4:]
     upload = VodUpload("vid", spoiled["upload_address"], spoiled["upload_auth"], "req", good.expires_at)
-    with pytest.raises(UpstreamError, match=which):
+    with pytest.raises(UpstreamError, match=f"answered a {which} that"):
         vod_upload_target(upload)
 
 
