@@ -91,6 +91,6 @@ TARGETS: dict[str, list[str]] = {
 # (function or class names; an entry ending in "(" takes the module-level calls of that name).
 SCOPES: dict[str, tuple[str, ...]] = {
     # The push callback's checks and their settings; the event mapping around them is not security code.
-    "upvend.notices.tencent_vod": ("settings.declare(", "_token", "_sign_key", "verify_path_token", "push_signature",
-                                   "verify_push_signature", "verify_push"),
+    "upvend.notices.tencent_vod": ("settings.declare(", "_token", "_sign_key", "verify_path_token",
+                                   "push_signature", "verify_push_signature", "verify_push"),
 }

@@ -18,8 +18,9 @@ def test_an_untyped_object_is_known_by_its_extension(ext, kind):
     assert kind_of("application/octet-stream", f"uploads/o-a/2026/01/x.{ext.upper()}") == kind
 
 
-@pytest.mark.parametrize("mime, kind", [("image/PNG", "image"), ("Video/MP4", "video"), (" video/mp4 ; codecs=avc1", "video"),
-                                        ("image/jpeg;q=1", "image"), ("text/plain", "file")])
+@pytest.mark.parametrize("mime, kind", [("image/PNG", "image"), ("Video/MP4", "video"),
+                                        (" video/mp4 ; codecs=avc1", "video"), ("image/jpeg;q=1", "image"),
+                                        ("text/plain", "file")])
 def test_the_mime_type_decides_whatever_its_case_spacing_or_parameters(mime, kind):
     assert kind_of(mime, "x.bin") == kind
 

@@ -88,7 +88,7 @@ def test_undecodable_bodies_are_invalid_body(body, content_type):
 
 
 @pytest.mark.parametrize("query, signed", [("a=1", b"/cb?a=1\nB"), ("?a=1", b"/cb?a=1\nB"), ("?", b"/cb\nB"),
-                                          ("", b"/cb\nB")])
+                                          ("", b"/cb\nB"), ("X=1", b"/cb?X=1\nB"), ("?X=1", b"/cb?X=1\nB")])
 def test_the_signed_query_has_exactly_one_question_mark(query, signed):
     assert signed_text("/cb", query, b"B") == signed
 
@@ -163,3 +163,9 @@ def test_without_an_etag_the_size_keys_the_notice_and_a_video_has_no_image_field
                                             ""))
     assert notice.etag is None and notice.dedupe_key == f"aliyun-oss:OssCallback:b/{VIDEO}:9"
     assert notice.extra == {}
+
+
+def test_zero_image_dimensions_are_not_recorded_as_known():
+    body = ("bucket=b&object=uploads/u/p.png&imageInfo.width=0&imageInfo.height=0&imageInfo.format=png"
+            + _pinned(key="uploads/u/p.png"))
+    assert oss_notice(parse_callback_body(body.encode(), "")).extra == {"format": "png"}
