@@ -15,10 +15,10 @@ def failing_issue() -> Issued:
     raise UpstreamError("STS refused.", code="upstream_error")
 
 
-def test_200k_failed_issues_leave_no_lock_behind():
+def test_failed_issues_leave_no_lock_behind():
     """Each failed issue (a different user each time) used to leave its lock in the table for good."""
     cache = CredentialCache()
-    for user in range(200_000):
+    for user in range(20_000):
         with pytest.raises(UpstreamError):
             cache.get_or_issue((f"user-{user}", "scope"), failing_issue)
     assert len(cache._locks) == 0
