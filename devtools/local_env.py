@@ -15,6 +15,7 @@ from typing import MutableMapping
 from devtools.emulator.aliyun.config import ALIYUN_DEV, aliyun_local_defaults
 from devtools.emulator.config import EmulatorConfig
 from devtools.emulator.hosts import local_name_url
+from devtools.emulator.oss_callback import KEY_PATH as OSS_CALLBACK_KEY_PATH
 from devtools.emulator.tencent.account import DEV_ACCOUNT as TENCENT_DEV
 
 DEV_JWT_SECRET = "dev-only-jwt-secret-never-deploy-0000"
@@ -45,7 +46,10 @@ def local_defaults(emulator_url: str, data_dir: Path, emulator: EmulatorConfig) 
         "UPVEND_ALIYUN_VOD_CALLBACK_KEY": DEV_VOD_CALLBACK_KEY,
         "UPVEND_ALIYUN_VOD_CALLBACK_URL": f"{emulator.gateway_url}/aliyun/vod/callback",
         "UPVEND_TENCENT_VOD_CALLBACK_TOKEN": DEV_TENCENT_VOD_CALLBACK_TOKEN,
-        "UPVEND_OSS_PUBKEY_URL_PREFIXES": f"{emulator_url}/_emulator/oss/",
+        # The emulator's key URL, and OSS's documented ones as a deployment trusts them (nothing here fetches those).
+        "UPVEND_OSS_PUBKEY_URLS": ",".join((f"{emulator_url}{OSS_CALLBACK_KEY_PATH}",
+                                            "https://gosspublic.alicdn.com/callback_pub_key_v1.pem",
+                                            "http://gosspublic.alicdn.com/callback_pub_key_v1.pem")),
         # Form posts carry an upload callback to the local gateway; pull mode reads the emulated VOD API.
         "UPVEND_ALIYUN_OSS_CALLBACK_URL": f"{emulator.gateway_url}/aliyun/oss/callback",
         "UPVEND_ALIYUN_OSS_CALLBACK_KEY": DEV_OSS_CALLBACK_KEY,

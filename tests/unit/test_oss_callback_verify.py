@@ -34,6 +34,12 @@ class CountingFetcher:
         return self.pem
 
 
+@pytest.fixture(autouse=True)
+def documented_key_urls(monkeypatch):
+    """The default trust: OSS's documented key URL (the local stack trusts the emulator's instead)."""
+    monkeypatch.delenv("UPVEND_OSS_PUBKEY_URLS", raising=False)
+
+
 def a4_headers(**overrides: str) -> dict[str, str]:
     return {"Authorization": A4_AUTHORIZATION, "x-oss-pub-key-url": A4_KEY_URL_B64, **overrides}
 
@@ -72,6 +78,9 @@ def test_a4_fails_when_anything_signed_changes(path, query, body):
     "//gosspublic.alicdn.com/key.pem",
     "https://gosspublic.alicdn.com/key.pem?v=1",
     "https://gosspublic.alicdn.com/key.pem#x",
+    "https://gosspublic.alicdn.com/callback_pub_key_v2.pem",  # the right host is not enough: the exact URL is
+    "http://gosspublic.alicdn.com/callback_pub_key_v1.pem/",
+    "HTTP://gosspublic.alicdn.com/callback_pub_key_v1.pem",
 ])
 def test_foreign_key_urls_are_refused_before_any_fetch(url):
     fetcher = CountingFetcher(A4_PEM)
@@ -82,20 +91,24 @@ def test_foreign_key_urls_are_refused_before_any_fetch(url):
     assert fetcher.urls == []
 
 
-def test_configured_prefixes_are_trusted(monkeypatch):
+def test_configured_urls_replace_the_documented_ones(monkeypatch):
     url = "http://127.0.0.1:9/_emulator/oss/callback_pub_key.pem"
     encoded = base64.b64encode(url.encode()).decode()
     with pytest.raises(Forbidden):
         trusted_key_url(encoded)
-    monkeypatch.setenv("UPVEND_OSS_PUBKEY_URL_PREFIXES", "http://127.0.0.1:9/_emulator/oss/")
-    assert trusted_key_url(encoded) == url
     assert trusted_key_url(A4_KEY_URL_B64) == A4_KEY_URL
+    monkeypatch.setenv("UPVEND_OSS_PUBKEY_URLS", url)
+    assert trusted_key_url(encoded) == url
+    with pytest.raises(Forbidden):
+        trusted_key_url(A4_KEY_URL_B64)
 
 
-@pytest.mark.parametrize("prefixes", ["https://keys.example.com", "keys.example.com/", "https://keys.example.com/a"])
-def test_a_configured_prefix_must_end_in_a_slash(monkeypatch, prefixes):
-    monkeypatch.setenv("UPVEND_OSS_PUBKEY_URL_PREFIXES", prefixes)
-    with pytest.raises(ConfigurationError, match="UPVEND_OSS_PUBKEY_URL_PREFIXES is malformed"):
+@pytest.mark.parametrize("urls", ["keys.example.com/k.pem", "https://keys.example.com", "https://keys.example.com/",
+                                  "https://u@keys.example.com/k.pem", "https://keys.example.com/k.pem?v=1",
+                                  "ftp://keys.example.com/k.pem", " , "])
+def test_a_configured_key_url_must_be_a_whole_url(monkeypatch, urls):
+    monkeypatch.setenv("UPVEND_OSS_PUBKEY_URLS", urls)
+    with pytest.raises(ConfigurationError, match="UPVEND_OSS_PUBKEY_URLS is malformed"):
         trusted_key_url(A4_KEY_URL_B64)
 
 
@@ -148,7 +161,7 @@ def test_a_fetched_document_that_is_not_a_key_is_refused():
 
 def test_emulator_signer_round_trip(tmp_path, monkeypatch):
     signer = OssCallbackSigner(EmulatorConfig(data_dir=tmp_path, public_url="http://127.0.0.1:9"))
-    monkeypatch.setenv("UPVEND_OSS_PUBKEY_URL_PREFIXES", "http://127.0.0.1:9/_emulator/oss/")
+    monkeypatch.setenv("UPVEND_OSS_PUBKEY_URLS", "http://127.0.0.1:9/_emulator/oss/callback_pub_key.pem")
     body = b"bucket=b&object=uploads%2Fo-alice%2Fx.jpg"
     headers = signer.sign("http://127.0.0.1:8/aliyun/oss/callback", body)
     keys = PublicKeyCache(CountingFetcher(signer.public_pem))

@@ -1,16 +1,18 @@
-"""Where the OSS callback public key may come from, and how it is fetched: prefixes, odd URLs, redirects, size."""
+"""Where the OSS callback public key may come from, and how it is fetched: exact URLs, redirects, size."""
 
 from __future__ import annotations
 
 import base64
 import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
+import time
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator
 
 import pytest
 
 from upvend import settings
-from upvend.errors import Forbidden, UpstreamError
+from upvend.errors import ConfigurationError, Forbidden, UpstreamError
 from upvend.notices.oss_callback import PublicKeyCache, trusted_key_url
 
 PEM = b"""-----BEGIN PUBLIC KEY-----
@@ -18,6 +20,12 @@ MFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBAKs/JBGzwUB2aVht4crBx3oIPBLNsjGs
 C0fTXv+nvlmklvkcolvpvXLTjaxUHR3W9LXxQ2EHXAJfCB+6H2YF1k8CAwEAAQ==
 -----END PUBLIC KEY-----
 """
+
+
+@pytest.fixture(autouse=True)
+def documented_key_urls(monkeypatch):
+    """The default trust: OSS's documented key URL (the local stack trusts the emulator's instead)."""
+    monkeypatch.delenv("UPVEND_OSS_PUBKEY_URLS", raising=False)
 
 
 def encoded(url: str) -> str:
@@ -36,21 +44,26 @@ def test_a_backslash_anywhere_is_refused(url):
     assert caught.value.code == "untrusted_key_url"
 
 
-def test_a_prefix_with_user_info_trusts_no_one(monkeypatch):
-    """A look-alike prefix (alicdn user info, evil.example host) must not lend its trust to evil.example."""
-    monkeypatch.setenv("UPVEND_OSS_PUBKEY_URL_PREFIXES", "https://gosspublic.alicdn.com@evil.example/")
-    with pytest.raises(Forbidden) as caught:
+def test_a_configured_url_with_user_info_is_refused_as_configuration(monkeypatch):
+    """A look-alike entry (alicdn user info, evil.example host) must not lend its trust to evil.example."""
+    monkeypatch.setenv("UPVEND_OSS_PUBKEY_URLS", "https://gosspublic.alicdn.com@evil.example/key.pem")
+    with pytest.raises(ConfigurationError):
         trusted_key_url(encoded("https://gosspublic.alicdn.com@evil.example/key.pem"))
-    assert caught.value.code == "untrusted_key_url"
 
 
 @pytest.mark.parametrize("url", [
     "https://gosspublic.alicdn.com/callback_pub_key_v1.pem",
     "http://gosspublic.alicdn.com/callback_pub_key_v1.pem",
-    "https://gosspublic.alicdn.com/a/b/c.pem",
 ])
 def test_official_urls_are_trusted_as_they_are(url):
     assert trusted_key_url(encoded(url)) == url
+
+
+def test_other_urls_on_the_official_host_are_not_trusted():
+    """Every distinct trusted URL could cost a fetch; only the documented key is needed."""
+    with pytest.raises(Forbidden) as caught:
+        trusted_key_url(encoded("https://gosspublic.alicdn.com/a/b/c.pem"))
+    assert caught.value.code == "untrusted_key_url"
 
 
 @pytest.mark.parametrize("raw, expected", [("0.05", 0.1), ("0.1", 0.1), ("2.5", 2.5), ("4", 4.0), ("4.5", 4.0)])
@@ -61,9 +74,20 @@ def test_key_fetch_timeout_is_kept_between_a_tenth_and_four_seconds(monkeypatch,
 
 
 class KeyServer(BaseHTTPRequestHandler):
-    """/keys/key.pem: the key; /keys/moved.pem: a redirect to it; /keys/padded-N.pem: the key ending at byte N."""
+    """/keys/key.pem: the key; /keys/moved.pem: a redirect to it; /keys/padded-N.pem: the key ending at byte N;
+    /keys/slow.pem, /keys/missing.pem: the key, or a 404, after 0.3 s. Every GET is counted in `fetches`."""
+
+    fetches: list[str] = []
 
     def do_GET(self) -> None:  # noqa: N802
+        self.fetches.append(self.path)
+        if self.path in ("/keys/slow.pem", "/keys/missing.pem"):
+            time.sleep(0.3)
+        if self.path == "/keys/missing.pem":
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if self.path == "/keys/moved.pem":
             self.send_response(302)
             self.send_header("Location", "/keys/key.pem")
@@ -86,10 +110,13 @@ class KeyServer(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def key_server(monkeypatch) -> Iterator[str]:
-    server = HTTPServer(("127.0.0.1", 0), KeyServer)
+    KeyServer.fetches = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), KeyServer)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}/keys/"
-    monkeypatch.setenv("UPVEND_OSS_PUBKEY_URL_PREFIXES", base)
+    names = ("key.pem", "moved.pem", "slow.pem", "missing.pem", f"padded-{16 * 1024}.pem",
+             f"padded-{16 * 1024 + 1}.pem")
+    monkeypatch.setenv("UPVEND_OSS_PUBKEY_URLS", ",".join(base + name for name in names))
     try:
         yield base
     finally:
@@ -118,6 +145,37 @@ def test_a_key_document_is_read_up_to_16_kib(key_server, size, accepted):
     else:
         with pytest.raises(Forbidden):
             PublicKeyCache().get(url)
+
+
+def concurrently(calls: int, call) -> list[object]:
+    """Run `call` from `calls` threads at once; each result or the error code it raised."""
+    def one(_: int) -> object:
+        try:
+            return call()
+        except (Forbidden, UpstreamError) as exc:
+            return exc.code
+    with ThreadPoolExecutor(calls) as pool:
+        return list(pool.map(one, range(calls)))
+
+
+def test_concurrent_callbacks_needing_one_key_make_one_fetch(key_server):
+    keys = PublicKeyCache()
+    url = trusted_key_url(encoded(key_server + "slow.pem"))
+    results = concurrently(40, lambda: keys.get(url).key_size)
+    assert KeyServer.fetches == ["/keys/slow.pem"]
+    assert results == [512] * 40
+
+
+def test_concurrent_callbacks_share_a_failed_fetch_which_is_retried_later(key_server):
+    now = [0.0]
+    keys = PublicKeyCache(retry_after=60, clock=lambda: now[0])
+    url = trusted_key_url(encoded(key_server + "missing.pem"))
+    results = concurrently(40, lambda: keys.get(url))
+    assert KeyServer.fetches == ["/keys/missing.pem"]
+    assert results == ["upstream_error"] * 40
+    now[0] = 61.0
+    concurrently(10, lambda: keys.get(url))
+    assert KeyServer.fetches == ["/keys/missing.pem"] * 2
 
 
 class Fetcher:
@@ -178,12 +236,13 @@ def test_the_failure_list_is_bounded_too():
     assert [u.rsplit("/", 1)[1] for u in fetcher.urls] == ["a.pem", "b.pem", "c.pem", "a.pem"]
 
 
-def test_prefix_list_tolerates_spaces_and_empty_entries(monkeypatch):
-    monkeypatch.setenv("UPVEND_OSS_PUBKEY_URL_PREFIXES", " http://a.example/k/ , ,https://b.example/x/ ,")
-    for url in ("http://a.example/k/1.pem", "https://b.example/x/2.pem", "https://gosspublic.alicdn.com/3.pem"):
+def test_url_list_tolerates_spaces_and_empty_entries(monkeypatch):
+    monkeypatch.setenv("UPVEND_OSS_PUBKEY_URLS", " http://a.example/k/1.pem , ,https://b.example/x/2.pem ,")
+    for url in ("http://a.example/k/1.pem", "https://b.example/x/2.pem"):
         assert trusted_key_url(encoded(url)) == url
-    with pytest.raises(Forbidden):
-        trusted_key_url(encoded("http://a.example/other/1.pem"))
+    for url in ("http://a.example/k/other.pem", "https://gosspublic.alicdn.com/callback_pub_key_v1.pem"):
+        with pytest.raises(Forbidden):
+            trusted_key_url(encoded(url))
 
 
 def test_key_fetch_timeout_defaults_to_two_seconds(monkeypatch):

@@ -1,9 +1,9 @@
 """OSS upload callbacks: RSA-MD5 verification with an allow-listed, cached public key, and the body's fields.
 
 OSS signs `url_decode(path) + raw_query + "\\n" + body` with its private key and
-names the public key's URL (base64) in `x-oss-pub-key-url`. Only keys from
-gosspublic.alicdn.com (plus prefixes an operator adds) are trusted; anyone else
-could host a key of their own and forge callbacks. FC's HTTP event keeps no raw
+names the public key's URL (base64) in `x-oss-pub-key-url`. Only the exact URLs
+of UPVEND_OSS_PUBKEY_URLS (OSS's documented key by default) are trusted and
+fetched; anyone else could host a key of their own and forge callbacks. FC's HTTP event keeps no raw
 query string, so configure the callback URL without one.
 """
 
@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from upvend import outbound, settings
 from upvend.aliyun.callback_binding import verify_callback_binding
 from upvend.aliyun import config as _aliyun_config  # noqa: F401  (declares ALIYUN_OSS_BUCKET)
-from upvend.errors import BadRequest, Forbidden, UpvendError, ValidationFailed
+from upvend.errors import BadRequest, Forbidden, UpstreamUnavailable, UpvendError, ValidationFailed
 from upvend.http.body import parse_model
 from upvend.notices.object_keys import kind_of, upload_key
 from upvend.storage.media import object_media_id
@@ -29,26 +29,33 @@ from upvend.storage.notices import MediaNotice
 from upvend.json_input import loads_untrusted
 from upvend.uploads import refused_object
 
-def _key_url_prefixes(raw: str) -> tuple[str, ...]:
-    prefixes = tuple(p.strip() for p in raw.split(",") if p.strip())
-    for prefix in prefixes:
-        parts = urlsplit(prefix)
-        # A prefix without a path ending in "/" would also trust https://host.evil/... look-alikes.
-        if parts.scheme not in ("http", "https") or not parts.netloc or not parts.path.endswith("/"):
-            raise ValueError("each prefix must be an http(s) URL whose path ends with '/'")
-    return prefixes
+OFFICIAL_KEY_URLS = ("https://gosspublic.alicdn.com/callback_pub_key_v1.pem",
+                     "http://gosspublic.alicdn.com/callback_pub_key_v1.pem")
 
 
-settings.declare("OSS_PUBKEY_URL_PREFIXES", _key_url_prefixes, (),
-                 doc="Extra trusted prefixes for x-oss-pub-key-url (gosspublic.alicdn.com is always "
-                     "trusted; the local stack adds the emulator's).")
+def _key_urls(raw: str) -> tuple[str, ...]:
+    urls = tuple(u.strip() for u in raw.split(",") if u.strip())
+    for url in urls:
+        parts = urlsplit(url)
+        if (parts.scheme not in ("http", "https") or not parts.hostname or "@" in parts.netloc or "\\" in url
+                or parts.path in ("", "/") or parts.query or parts.fragment):
+            raise ValueError("each entry must be a whole http(s) key URL: host and path, no user, query or fragment")
+    if not urls:
+        raise ValueError("name at least one key URL")
+    return urls
+
+
+settings.declare("OSS_PUBKEY_URLS", _key_urls, OFFICIAL_KEY_URLS,
+                 doc="The exact x-oss-pub-key-url values trusted for OSS upload callbacks, comma-separated "
+                     "(default: OSS's documented key, https://gosspublic.alicdn.com/callback_pub_key_v1.pem, "
+                     "and its http form; the local stack adds the emulator's). Any other URL is refused "
+                     "before a fetch.")
 settings.declare("ALIYUN_OSS_CALLBACK_BUCKETS", lambda raw: tuple(b.strip() for b in raw.split(",") if b.strip()),
                  (), doc="Buckets besides UPVEND_ALIYUN_OSS_BUCKET whose pinned callbacks are accepted.")
 settings.declare("OSS_PUBKEY_TIMEOUT_SECONDS", lambda raw: max(0.1, min(float(raw), 4.0)), 2.0,
                  doc="Timeout of the one-time fetch of the OSS callback public key, in seconds "
                      "(0.1 to 4; keys are cached; OSS waits 5 s in all).")
 
-OFFICIAL_PREFIXES = ("https://gosspublic.alicdn.com/", "http://gosspublic.alicdn.com/")
 MAX_KEY_BYTES = 16 * 1024
 KeyFetcher = Callable[[str], bytes]
 
@@ -58,15 +65,12 @@ def _header(headers: Mapping[str, str], name: str) -> str:
 
 
 def trusted_key_url(encoded: str) -> str:
-    """The decoded key URL if it is on a trusted prefix; else raise Forbidden."""
+    """The decoded key URL if it is one of UPVEND_OSS_PUBKEY_URLS exactly; else raise Forbidden."""
     try:
         url = base64.b64decode(encoded, validate=True).decode("ascii")
     except (binascii.Error, UnicodeDecodeError):
         raise Forbidden("x-oss-pub-key-url is not base64.", code="signature_invalid") from None
-    prefixes = OFFICIAL_PREFIXES + tuple(settings.get("OSS_PUBKEY_URL_PREFIXES"))
-    parts = urlsplit(url)
-    if (parts.scheme not in ("http", "https") or "\\" in url or "@" in parts.netloc or parts.query
-            or parts.fragment or not any(url.startswith(p) for p in prefixes)):
+    if url not in settings.get("OSS_PUBKEY_URLS"):
         raise Forbidden("x-oss-pub-key-url is not a trusted OSS key URL.", code="untrusted_key_url")
     return url
 
@@ -80,38 +84,65 @@ def fetch_key(url: str) -> bytes:
 class PublicKeyCache:
     """Loaded keys by URL, kept while warm (the key behind a URL never changes).
 
-    A URL whose fetch failed is not fetched again for `retry_after` seconds, so a
-    stream of forged callbacks naming it costs one outbound request, not one each.
+    One fetch per URL at a time: callbacks arriving while a key is being fetched
+    wait for that fetch instead of making their own. A URL whose fetch failed is
+    not fetched again for `retry_after` seconds, so a stream of callbacks naming
+    it costs one outbound request, not one each; after that it is tried afresh.
     """
 
     def __init__(self, fetcher: KeyFetcher = fetch_key, *, max_entries: int = 32, retry_after: float = 60.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, wait_seconds: float = 5.0) -> None:
         self.fetcher = fetcher
         self.max_entries = max_entries
         self.retry_after = retry_after
         self.clock = clock
+        self.wait_seconds = wait_seconds  # OSS gives up on the whole callback after 5 s
         self._keys: dict[str, Any] = {}
         self._failures: dict[str, tuple[float, UpvendError]] = {}
+        self._fetching: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
 
     def get(self, url: str) -> Any:
         with self._lock:
-            key = self._keys.get(url)
-            failed = self._failures.get(url)
+            key, failure = self._cached(url)
+            fetching = self._fetching.get(url)
+            if key is None and failure is None and fetching is None:
+                self._fetching[url] = threading.Event()
         if key is not None:
             return key
-        if failed is not None and self.clock() - failed[0] < self.retry_after:
-            raise failed[1]
+        if failure is not None:
+            raise failure
+        if fetching is not None:
+            return self._wait_for(url, fetching)
         try:
             key = self._load(url)
         except UpvendError as exc:
             with self._lock:
                 self._remember(self._failures, url, (self.clock(), exc))
             raise
+        else:
+            with self._lock:
+                self._remember(self._keys, url, key)
+                self._failures.pop(url, None)
+            return key
+        finally:
+            with self._lock:
+                self._fetching.pop(url).set()
+
+    def _cached(self, url: str) -> tuple[Any, UpvendError | None]:
+        """With the lock held: (key, None), (None, the failure still remembered) or (None, None)."""
+        failed = self._failures.get(url)
+        recent = failed[1] if failed is not None and self.clock() - failed[0] < self.retry_after else None
+        return self._keys.get(url), recent
+
+    def _wait_for(self, url: str, fetching: threading.Event) -> Any:
+        """A key another caller is fetching: its result, once that fetch ends."""
+        fetching.wait(self.wait_seconds)
         with self._lock:
-            self._remember(self._keys, url, key)
-            self._failures.pop(url, None)
-        return key
+            key, failure = self._cached(url)
+        if key is not None:
+            return key
+        raise failure or UpstreamUnavailable("The OSS public key is still being fetched.", code="upstream_timeout")
 
     def _load(self, url: str) -> Any:
         from cryptography.hazmat.primitives.serialization import load_pem_public_key
