@@ -31,5 +31,5 @@ async def login(request: Request):
 
 
 app = create_app([ApiRoute("POST", "/auth/wechat", login, "Exchange a wx.login code for a session token",
-                           request=WechatLogin, response=SessionToken, auth=False, errors=(401, 502, 503))])
+                           request=WechatLogin, response=SessionToken, auth=False, errors=(401, 429, 502, 503))])
 handler = main_handler = http_handler(app, function="auth-wechat")

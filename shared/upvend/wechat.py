@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from upvend import settings
-from upvend.errors import RateLimited, Unauthorized, UpstreamError, UpstreamUnavailable
+from upvend.errors import BadRequest, RateLimited, Unauthorized, UpstreamError, UpstreamUnavailable
 from upvend.outbound import get_json
 from upvend.user_ids import is_user_id
 
 _RATE_LIMITED = {45011}
 _BUSY = {-1}
 _OUR_CONFIG = {40013, 40125, 41002, 41004}  # invalid appid / secret: our problem, not the caller's
+# wx.login codes are opaque; the ones WeChat hands out are 32 letters and digits. This allows the URL-safe
+# base64 alphabet at up to twice that length, so a format change need not break logins, and refuses the rest.
+LOGIN_CODE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# WeChat's 45011 for jscode2session is a per-minute frequency limit.
+RATE_LIMIT_RETRY_SECONDS = 60
+
+
+class LoginCodeMalformed(BadRequest):
+    code, default_message = "wechat_code_malformed", "The login code is not a wx.login code."
 
 
 @dataclass(frozen=True)
@@ -24,7 +34,12 @@ class WechatSession:
 
 
 def code_to_session(code: str) -> WechatSession:
-    """Exchange a `wx.login` code for the user's openid; errcodes become typed errors."""
+    """Exchange a `wx.login` code for the user's openid; errcodes become typed errors.
+
+    A code that cannot be a wx.login code is refused before WeChat is called.
+    """
+    if not LOGIN_CODE.fullmatch(code):
+        raise LoginCodeMalformed("The login code must be 1 to 64 letters, digits, '-' or '_'.")
     query = urlencode({
         "appid": settings.get("WECHAT_APPID"),
         "secret": settings.get("WECHAT_SECRET"),
@@ -54,7 +69,8 @@ def code_to_session(code: str) -> WechatSession:
 def _raise_for_errcode(errcode: int, errmsg: str) -> None:
     detail = f"WeChat errcode {errcode}" + (f" ({errmsg[:80]})" if errmsg else "")
     if errcode in _RATE_LIMITED:
-        raise RateLimited(f"{detail}: too many logins, retry later.", code="wechat_rate_limited")
+        raise RateLimited(f"{detail}: WeChat is limiting logins, retry in a minute.", code="wechat_rate_limited",
+                          headers={"Retry-After": str(RATE_LIMIT_RETRY_SECONDS)})
     if errcode in _BUSY:
         raise UpstreamUnavailable(f"{detail}: WeChat is busy.", code="wechat_busy")
     if errcode in _OUR_CONFIG:

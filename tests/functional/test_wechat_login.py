@@ -36,6 +36,8 @@ def test_login_returns_a_token_for_the_openid(gateway, provider):
         ({"code": 42}, 400, "validation_error"),
         ({"code": None}, 400, "validation_error"),
         (["test-alice"], 400, "validation_error"),
+        ({"code": "test alice"}, 400, "wechat_code_malformed"),
+        ({"code": "x" * 65}, 400, "wechat_code_malformed"),
     ],
 )
 def test_login_failures_are_json_errors(gateway, provider, payload, status, code):
@@ -48,6 +50,7 @@ def test_login_failures_are_json_errors(gateway, provider, payload, status, code
         assert "40029" in error["message"]
     if status == 429:
         assert "45011" in error["message"]
+        assert response.headers["retry-after"] == "60"
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)

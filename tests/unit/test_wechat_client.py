@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from upvend.errors import RateLimited, Unauthorized, UpstreamError, UpstreamUnavailable
+from upvend.errors import BadRequest, RateLimited, Unauthorized, UpstreamError, UpstreamUnavailable
 from upvend.wechat import code_to_session
 
 
@@ -75,3 +75,45 @@ def test_wechat_answers_map_to_typed_errors(wechat, body, error, code):
     assert caught.value.code == code
     assert "app-secret-value" not in caught.value.message
 
+
+
+def test_45011_is_reported_as_wechat_rate_limiting_with_retry_after(wechat):
+    answer(wechat, {"errcode": 45011, "errmsg": "api minute-quota reach limit mustslower retry next minute"})
+    with pytest.raises(RateLimited) as caught:
+        code_to_session("0716AVll20uHk94SLDml27etM946AVlq")
+    assert (caught.value.status, caught.value.code) == (429, "wechat_rate_limited")
+    assert caught.value.headers == {"Retry-After": "60"}
+    assert "45011" in caught.value.message
+
+
+@pytest.mark.parametrize("code", [
+    "0716AVll20uHk94SLDml27etM946AVlq",  # the shape WeChat hands out: 32 letters and digits
+    "test-alice", "a", "A_b-9" * 12 + "abcd",
+])
+def test_codes_in_the_wx_login_format_are_sent(wechat, code):
+    answer(wechat, {"openid": "o-1"})
+    assert code_to_session(code).openid == "o-1"
+    assert [seen["js_code"] for seen in wechat.seen] == [code]
+
+
+JUNK_CODES = ["test-b%6Fb", "a b", "code\n", "x" * 65, "碼", "abc/def", "a+b=", "' OR 1=1 --", "\x00", "${jndi:x}",
+              "0716AVll20uHk94SLDml27etM946AVlq&appid=other"]
+
+
+def test_junk_codes_are_refused_before_any_call_to_wechat(wechat):
+    """Every junk code used to cost one jscode2session call (and WeChat's per-minute quota)."""
+    answer(wechat, {"openid": "o-1"})
+    for _ in range(200):
+        for code in JUNK_CODES:
+            with pytest.raises(BadRequest) as caught:
+                code_to_session(code)
+            assert (caught.value.status, caught.value.code) == (400, "wechat_code_malformed")
+    assert wechat.seen == []
+
+
+def test_an_openid_holding_percent_gets_no_session(wechat):
+    """A session subject is also a folder name: `o-b%6Fb` could be decoded into `o-bob` further on."""
+    answer(wechat, {"openid": "o-b%6Fb", "session_key": "sk"})
+    with pytest.raises(UpstreamError) as caught:
+        code_to_session("0716AVll20uHk94SLDml27etM946AVlq")
+    assert caught.value.code == "wechat_openid_invalid"
