@@ -41,6 +41,7 @@ KNOWN_ACTIONS: dict[str, dict[str, str]] = {
         "sts:AssumeRole": _TENCENT_UPLOAD_ROLE,
         "vod:PullEvents": "*",
         "vod:ConfirmEvents": "*",
+        "vod:DescribeEventsState": "*",
         "vod:DescribeMediaInfos": "*",
         "cos:HeadObject": _COS_UPLOADS,
         "cos:GetObject": _COS_UPLOADS,

@@ -36,7 +36,7 @@ CALLS = {
     "aliyun-oss-trigger": {"oss:GetObject"},
     "tencent-cos-sts": {"sts:AssumeRole"},
     "tencent-cos-post-policy": {"sts:AssumeRole"},
-    "tencent-vod-pull": {"vod:PullEvents", "vod:ConfirmEvents"},
+    "tencent-vod-pull": {"vod:PullEvents", "vod:ConfirmEvents", "vod:DescribeEventsState"},
     # GET /media signs object URLs with the function's own key (read access to the upload prefix) and asks
     # Aliyun VOD for signed play and image URLs when no URL-signing key is configured.
     "media-query": {"oss:GetObject", "vod:GetPlayInfo", "vod:GetImageInfo"},

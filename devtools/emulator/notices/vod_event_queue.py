@@ -77,6 +77,11 @@ class VodEventQueue:
             for event in found:
                 self.events.pop(event.number, None)
 
+    def waiting(self, app: int) -> int:
+        """Events of `app` not yet confirmed (handed-out ones come back, so they still wait)."""
+        with self._lock:
+            return sum(1 for e in self.events.values() if e.app == app)
+
     def snapshot(self) -> list[dict[str, Any]]:
         """What is queued (for the admin endpoint): type, file, application, times pulled."""
         with self._lock:

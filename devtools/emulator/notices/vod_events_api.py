@@ -1,4 +1,4 @@
-"""Emulated VOD API 3.0 actions PullEvents and ConfirmEvents (service `vod`, Version 2018-07-17).
+"""Emulated VOD API 3.0 actions PullEvents, ConfirmEvents and DescribeEventsState (service `vod`, 2018-07-17).
 
 Claimed before the generic Tencent API service by their `X-TC-Action`; the
 TC3-HMAC-SHA256 signature, token and expiry are checked by the same code as
@@ -23,7 +23,7 @@ from devtools.emulator.tencent.sts import TencentApiError, _answer
 from devtools.emulator.tencent.tc3 import parse_authorization
 
 VOD_VERSION = "2018-07-17"
-ACTIONS = ("PullEvents", "ConfirmEvents")
+ACTIONS = ("PullEvents", "ConfirmEvents", "DescribeEventsState")
 _POLL_STEP_SECONDS = 0.05
 
 
@@ -61,6 +61,9 @@ class VodEventsApi(Service):
             app = self._app(params)
             if action == "PullEvents":
                 return _answer({"EventSet": await self._pull(app)})
+            if action == "DescribeEventsState":
+                # VOD's count is approximate and lags about 3 minutes; the emulator's is exact.
+                return _answer({"CountOfEventsToPull": self.queue.waiting(app)})
             handles = params.get("EventHandles")
             if (not isinstance(handles, list) or not 0 < len(handles) <= MAX_EVENTS_PER_PULL
                     or not all(isinstance(h, str) and h for h in handles)):

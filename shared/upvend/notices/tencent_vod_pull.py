@@ -5,6 +5,11 @@ VOD keeps events for 4 days, so nothing is lost while the database is down.
 Each event goes through the same mapping as the push callback. Only events
 whose changes committed (or that can never apply: malformed, or a type upvend
 does not record) are confirmed; the rest come back after VOD's 30 s window.
+
+A run keeps pulling until VOD hands out nothing, as long as the invocation's
+time budget (upvend.deadline) leaves room for one more PullEvents call. When
+the budget runs out first, the run asks VOD how many events still wait
+(DescribeEventsState) and logs that backlog for the next run.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
-from upvend import settings
+from upvend import deadline, settings
 from upvend.errors import UpstreamError, UpvendError
 from upvend.http.body import parse_model
 from upvend.logs import get_logger
@@ -30,15 +35,18 @@ MAX_EVENTS_PER_PULL = 16
 settings.declare("TENCENT_VOD_API_ENDPOINT", settings.http_url, "https://vod.tencentcloudapi.com",
                  doc="VOD API 3.0 endpoint (PullEvents / ConfirmEvents); the scheme picks the protocol.")
 settings.declare("TENCENT_VOD_PULL_TIMEOUT_SECONDS", settings.int_between(6, 60), 10,
-                 doc="Timeout of each PullEvents call, in seconds (6 to 60; VOD long-polls up to 5 s).")
-settings.declare("TENCENT_VOD_PULL_MAX_BATCHES", settings.int_between(1, 100), 20,
-                 doc="Most PullEvents calls (of up to 16 events) per timer run (1 to 100).")
+                 doc="Timeout of each PullEvents call, in seconds (6 to 60; VOD long-polls up to 5 s). A run "
+                     "starts another call only while its time budget leaves this much plus 1 s.")
+# Left after the last PullEvents call for recording and confirming its batch.
+BATCH_MARGIN_SECONDS = 1.0
 
 
 class VodEventSource(Protocol):
     def pull(self) -> list[dict[str, Any]]: ...
 
     def confirm(self, handles: list[str]) -> None: ...
+
+    def backlog(self) -> int: ...
 
 
 class SdkEventSource:
@@ -68,6 +76,15 @@ class SdkEventSource:
             request.SubAppId = self._app["SubAppId"]
         call_tencent("VOD", "ConfirmEvents", lambda: self._client.ConfirmEvents(request))
 
+    def backlog(self) -> int:
+        """DescribeEventsState's CountOfEventsToPull (approximate at VOD: it lags about 3 minutes)."""
+        answer = call_tencent("VOD", "DescribeEventsState",
+                              lambda: self._client.call_json("DescribeEventsState", dict(self._app)))
+        count = (answer.get("Response") or {}).get("CountOfEventsToPull") if isinstance(answer, dict) else None
+        if isinstance(count, bool) or not isinstance(count, int):
+            raise UpstreamError("VOD answered DescribeEventsState without a count.", code="tencent_error")
+        return count
+
 
 @dataclass
 class PullSummary:
@@ -79,6 +96,8 @@ class PullSummary:
     rejected: int = 0
     failed: int = 0
     confirmed: int = 0
+    drained: bool = False  # VOD handed out nothing more; False when the time budget ran out first
+    backlog: int | None = None  # events still waiting when the budget ran out (None: drained, or unknown)
 
 
 def _apply(raw: Any, repo: MediaRepository, summary: PullSummary) -> None:
@@ -102,32 +121,57 @@ def _apply(raw: Any, repo: MediaRepository, summary: PullSummary) -> None:
 
 
 def pull_and_record(source: VodEventSource, repo: MediaRepository | None = None,
-                    max_batches: int | None = None) -> dict[str, int]:
-    """Pull until VOD has nothing waiting (or the batch limit), recording and confirming as it goes."""
+                    budget: deadline.Deadline | None = None) -> dict[str, Any]:
+    """Pull until VOD has nothing waiting or the time budget runs out, recording and confirming as it goes.
+
+    The budget is the invocation's deadline unless given; another PullEvents call starts
+    only while it leaves that call's timeout plus a margin. The first call always runs.
+    """
     repo = repo or MediaRepository()
+    budget = budget or deadline.current()
+    reserve = settings.get("TENCENT_VOD_PULL_TIMEOUT_SECONDS") + BATCH_MARGIN_SECONDS
     summary = PullSummary()
-    for _ in range(max_batches or settings.get("TENCENT_VOD_PULL_MAX_BATCHES")):
+    while summary.batches == 0 or budget.remaining() > reserve:
         events = source.pull()
         if not events:
+            summary.drained = True
             break
         summary.batches += 1
         summary.pulled += len(events)
-        done: list[str] = []
-        failure: Exception | None = None
-        for raw in events:
-            handle = raw.get("EventHandle") if isinstance(raw, dict) else None
-            try:
-                _apply(raw, repo, summary)
-                if isinstance(handle, str) and handle:
-                    done.append(handle)
-            except Exception as exc:  # not confirmed: VOD hands it out again after its window
-                summary.failed += 1
-                failure = exc
-                break  # the rest of the batch would most likely fail the same way; it comes back too
-        for start in range(0, len(done), MAX_EVENTS_PER_PULL):
-            source.confirm(done[start:start + MAX_EVENTS_PER_PULL])
-            summary.confirmed += len(done[start:start + MAX_EVENTS_PER_PULL])
-        if failure is not None:
-            log.error("VOD event not recorded; left unconfirmed for redelivery", extra=asdict(summary))
-            raise failure
+        _record_batch(source, events, repo, summary)
+    if not summary.drained:
+        summary.backlog = _backlog(source)
+        log.warning("time budget spent with VOD events still waiting; the next run goes on",
+                    extra={"backlog": summary.backlog, "pulled": summary.pulled, "batches": summary.batches})
     return asdict(summary)
+
+
+def _record_batch(source: VodEventSource, events: list[Any], repo: MediaRepository, summary: PullSummary) -> None:
+    """Apply one batch in order and confirm what committed; re-raise the first failure after confirming."""
+    done: list[str] = []
+    failure: Exception | None = None
+    for raw in events:
+        handle = raw.get("EventHandle") if isinstance(raw, dict) else None
+        try:
+            _apply(raw, repo, summary)
+            if isinstance(handle, str) and handle:
+                done.append(handle)
+        except Exception as exc:  # not confirmed: VOD hands it out again after its window
+            summary.failed += 1
+            failure = exc
+            break  # the rest of the batch would most likely fail the same way; it comes back too
+    for start in range(0, len(done), MAX_EVENTS_PER_PULL):
+        source.confirm(done[start:start + MAX_EVENTS_PER_PULL])
+        summary.confirmed += len(done[start:start + MAX_EVENTS_PER_PULL])
+    if failure is not None:
+        log.error("VOD event not recorded; left unconfirmed for redelivery", extra=asdict(summary))
+        raise failure
+
+
+def _backlog(source: VodEventSource) -> int | None:
+    """How many events VOD still holds, or None when it cannot tell (the run itself went fine)."""
+    try:
+        return source.backlog()
+    except UpvendError as exc:
+        log.warning("could not read the VOD event backlog", extra={"code": exc.code})
+        return None
