@@ -11,7 +11,6 @@ from upvend.deadline import Deadline
 from upvend.errors import StorageUnavailable, UpstreamError
 from upvend.notices.tencent_vod_pull import pull_and_record
 
-PLENTY = Deadline(60)
 
 
 def upload(file_id: str, handle: str | None = None, owner: str = "o-alice") -> dict[str, Any]:
@@ -59,7 +58,7 @@ class FakeRepo:
 
 def test_every_committed_event_is_confirmed_and_pulling_stops_when_nothing_waits():
     vod = FakeVod([upload("1", "h1"), upload("2", "h2"), upload("1", "h3")], [upload("3", "h4")])
-    summary = pull_and_record(vod, FakeRepo(), budget=PLENTY)
+    summary = pull_and_record(vod, FakeRepo(), budget=Deadline(60))
     assert vod.confirmed == [["h1", "h2", "h3"], ["h4"]]
     assert summary == {"batches": 2, "pulled": 4, "recorded": 3, "duplicates": 1, "ignored": 0, "rejected": 0,
                        "failed": 0, "confirmed": 4, "drained": True, "backlog": None}
@@ -69,14 +68,14 @@ def test_ignored_and_malformed_events_are_confirmed_so_they_do_not_come_back_for
     other = {"EventHandle": "h1", "EventType": "EditMediaComplete", "EditMediaCompleteEvent": {}}
     malformed = {"EventHandle": "h2", "EventType": "NewFileUpload", "FileUploadEvent": {"FileId": ""}}
     vod = FakeVod([other, malformed, upload("5", "h3")])
-    summary = pull_and_record(vod, FakeRepo(), budget=PLENTY)
+    summary = pull_and_record(vod, FakeRepo(), budget=Deadline(60))
     assert vod.confirmed == [["h1", "h2", "h3"]]
     assert (summary["ignored"], summary["rejected"], summary["recorded"]) == (1, 1, 1)
 
 
 def test_an_event_the_table_refuses_is_confirmed_and_does_not_block_the_batch():
     vod = FakeVod([upload("x" * 600, "h1"), upload("2", "h2")])  # a FileId longer than any id column
-    summary = pull_and_record(vod, FakeRepo(), budget=PLENTY)
+    summary = pull_and_record(vod, FakeRepo(), budget=Deadline(60))
     assert vod.confirmed == [["h1", "h2"]]
     assert (summary["rejected"], summary["recorded"], summary["failed"]) == (1, 1, 0)
 
@@ -84,7 +83,7 @@ def test_an_event_the_table_refuses_is_confirmed_and_does_not_block_the_batch():
 def test_a_failed_event_and_the_rest_of_its_batch_stay_unconfirmed_and_the_run_fails():
     vod = FakeVod([upload("1", "h1"), upload("down", "h2"), upload("3", "h3")], [upload("4", "h4")])
     with pytest.raises(StorageUnavailable):
-        pull_and_record(vod, FakeRepo(down={"down"}), budget=PLENTY)
+        pull_and_record(vod, FakeRepo(down={"down"}), budget=Deadline(60))
     assert vod.confirmed == [["h1"]]
     assert vod.batches == [[upload("4", "h4")]]  # no further pulls after a failure
 
@@ -92,7 +91,7 @@ def test_a_failed_event_and_the_rest_of_its_batch_stay_unconfirmed_and_the_run_f
 def test_one_run_drains_a_backlog_of_many_batches():
     """400 events used to take 20 batches a run (320), leaving 80 for the next minute's run."""
     vod = FakeVod(*[[upload(str(b * 16 + n), f"h{b}-{n}") for n in range(16)] for b in range(25)])
-    summary = pull_and_record(vod, FakeRepo(), budget=PLENTY)
+    summary = pull_and_record(vod, FakeRepo(), budget=Deadline(60))
     assert (summary["batches"], summary["pulled"], summary["confirmed"]) == (25, 400, 400)
     assert summary["drained"] and summary["backlog"] is None and vod.batches == []
 
