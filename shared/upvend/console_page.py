@@ -48,7 +48,7 @@ settings.declare("CONSOLE_API_BASE", _optional_api_base, "",
                      "another origin, add the pages' origin to UPVEND_CORS_ORIGINS of the API functions.")
 settings.declare("CONSOLE_MEDIA_ORIGINS", _origins, (),
                  doc="Extra origins (comma-separated) the pages may upload to and show media from, besides "
-                     "the OSS, COS and VOD hosts, e.g. a CDN domain.")
+                     "the OSS, COS and VOD hosts, e.g. a CDN domain (the local stack sets the emulator).")
 
 
 def page_config() -> dict[str, Any]:

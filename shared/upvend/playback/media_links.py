@@ -63,7 +63,8 @@ settings.declare("TENCENT_COS_THUMBNAIL_PROCESS", _process(r"imageMogr2/[A-Za-z0
 settings.declare("ALIYUN_VOD_PLAY_AUTH_KEY", _play_key, "", secret=True,
                  doc="Type A URL-signing key of the VOD (CDN) domain; empty = VOD signs through GetPlayInfo.")
 settings.declare("ALIYUN_VOD_PLAY_AUTH_VALIDITY_SECONDS", settings.int_between(1, 31_536_000), 1800,
-                 doc="Validity period set with that key in the console (type A URLs live timestamp + this).")
+                 doc="Validity period set with that key in the console (type A URLs live timestamp + this, "
+                     "so upvend back-dates the timestamp).")
 settings.declare("TENCENT_VOD_PLAY_KEY", _play_key, "", secret=True,
                  doc="Key hotlink protection KEY of the VOD domain; empty = plain URLs.")
 settings.declare("TENCENT_VOD_PLAY_EXPER", settings.int_between(0, 86_400), 0,

@@ -23,7 +23,8 @@ from upvend.errors import StorageUnavailable
 from upvend.storage.failures import classify
 
 settings.declare("DATABASE_CONNECTIONS", settings.int_between(1, 64), 1,
-                 doc="Connections one instance may open (its instance concurrency; part of the connection budget).")
+                 doc="Connections one instance may open: its instance concurrency, which make render "
+                     "writes here from the template (part of the connection budget).")
 settings.declare("DATABASE_IDLE_PING_SECONDS", settings.seconds_between(0, 86400), 30.0,
                  doc="A kept connection idle longer than this is pinged before use.")
 
