@@ -48,7 +48,7 @@ def script_and_calls(blocks: list[str], out_dir: Path) -> tuple[str, list[Call]]
              'curl() { command curl --silent --show-error --fail-with-body "$@"; }']
     calls: list[Call] = []
     after_curl = False  # comment lines right under a shown curl are its answer
-    for line in "\n".join(blocks).splitlines():
+    for line in re.sub(r"\\\n\s*", " ", "\n".join(blocks)).splitlines():  # continued lines as one
         stripped = line.strip()
         if stripped.startswith("#") and after_curl:
             calls[-1].shown += stripped.lstrip("# ")
