@@ -32,7 +32,7 @@ run: $(RUN_STAMP)
 	$(PY) -m devtools.stack
 
 # Regenerate docs/settings.md and docs/http-api.md from the code (a test fails while they differ).
-docs: $(STAMP)
+docs: $(RUN_STAMP)
 	$(PY) -m devtools.cli docs
 
 # Decode and check a Tencent VOD upload signature: `make explain SIGNATURE=... [JSON=1]`.
