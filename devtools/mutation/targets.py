@@ -59,6 +59,7 @@ TARGETS: dict[str, list[str]] = {
     "upvend.uploads": [
         "tests/unit/test_upload_rules.py",
         "tests/unit/test_upload_types.py",
+        "tests/unit/test_upload_type_edges.py",
     ],
     "upvend.user_ids": [
         "tests/unit/test_auth_boundaries.py",
