@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import threading
 from urllib.parse import urlencode
 
 import pytest
 
 from upvend.aliyun.callback_binding import callback_binding
-from upvend.errors import BadRequest, Forbidden, UpstreamError, ValidationFailed
+from upvend.errors import BadRequest, Forbidden, ValidationFailed
 from upvend.notices.oss_callback import (PublicKeyCache, accepted_buckets, oss_notice, parse_callback_body,
                                          signed_text, verify_oss_callback)
 from tests.unit.test_oss_callback_verify import A4_KEY_URL, A4_PEM, CountingFetcher, a4_headers
@@ -106,34 +105,6 @@ def test_a_document_that_is_not_a_key_is_signature_invalid():
     with pytest.raises(Forbidden) as caught:
         PublicKeyCache(CountingFetcher(b"<html>not a key</html>")).get(A4_KEY_URL)
     assert caught.value.code == "signature_invalid"
-
-
-def test_a_key_that_loaded_is_not_refused_later_for_an_older_failed_fetch():
-    """Two callbacks fetch the key at once; one fetch fails, the other succeeds: the success wins."""
-    first_started, release_first = threading.Event(), threading.Event()
-    calls: list[str] = []
-
-    def fetcher(url: str) -> bytes:
-        calls.append(url)
-        if len(calls) == 1:  # the slow fetch, which succeeds
-            first_started.set()
-            release_first.wait(10)
-            return A4_PEM
-        if url == A4_KEY_URL and len(calls) == 2:  # the concurrent one, which fails
-            raise UpstreamError("OSS public key is unreachable.", code="upstream_unreachable")
-        return A4_PEM
-
-    keys = PublicKeyCache(fetcher, max_entries=1, retry_after=60, clock=lambda: 1000.0)
-    slow = threading.Thread(target=keys.get, args=(A4_KEY_URL,))
-    slow.start()
-    assert first_started.wait(10)
-    with pytest.raises(UpstreamError):
-        keys.get(A4_KEY_URL)
-    release_first.set()
-    slow.join(10)
-    keys.get("https://gosspublic.alicdn.com/other.pem")  # evicts the loaded key (one entry)
-    assert keys.get(A4_KEY_URL) is not None  # loaded again, not refused for the failure before the success
-    assert calls[-1] == A4_KEY_URL
 
 
 @pytest.mark.parametrize("extra, buckets", [(" b1 , ,b2 ", {"photos", "b1", "b2"}), ("", {"photos"}),
