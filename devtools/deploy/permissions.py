@@ -32,10 +32,13 @@ KNOWN_ACTIONS: dict[str, dict[str, str]] = {
         "vod:GetMezzanineInfo": "*",
         "vod:GetImageInfo": "*",
         "vod:GetPlayInfo": "*",
+        "vod:DeleteVideo": "*",
+        "vod:DeleteImage": "*",
         # A PostObject form signed with the function's own role key is authorised as that role's PutObject.
         "oss:PutObject": _OSS_UPLOADS,
         "oss:GetObject": _OSS_UPLOADS,
         "oss:GetObjectMeta": _OSS_UPLOADS,
+        "oss:DeleteObject": _OSS_UPLOADS,
     },
     "tencent": {
         "sts:AssumeRole": _TENCENT_UPLOAD_ROLE,
@@ -43,8 +46,10 @@ KNOWN_ACTIONS: dict[str, dict[str, str]] = {
         "vod:ConfirmEvents": "*",
         "vod:DescribeEventsState": "*",
         "vod:DescribeMediaInfos": "*",
+        "vod:DeleteMedia": "*",
         "cos:HeadObject": _COS_UPLOADS,
         "cos:GetObject": _COS_UPLOADS,
+        "cos:DeleteObject": _COS_UPLOADS,
     },
 }
 

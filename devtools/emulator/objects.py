@@ -61,3 +61,12 @@ class ObjectStore:
             return None
         info: dict[str, Any] = json.loads(meta.read_text())
         return StoredObject(**info), path.read_bytes()
+
+    def delete(self, bucket: str, key: str) -> bool:
+        """Remove an object and its metadata; False when there was none (deleting is idempotent)."""
+        path = self._path(bucket, key)
+        meta = self.root / bucket / "meta" / (key + ".json")
+        existed = path.is_file()
+        path.unlink(missing_ok=True)
+        meta.unlink(missing_ok=True)
+        return existed

@@ -1,6 +1,8 @@
-"""GET /media and GET /media/{id}: the caller's own media, newest first, with an opaque cursor.
+"""GET /media, GET /media/{id} and DELETE /media/{id}: the caller's own media, newest first, with an opaque cursor.
 
 Each ready row carries short-lived signed URLs (`playUrl`, `thumbnailUrl`) made for this answer only.
+DELETE removes the object or VOD media through the cloud's API, then marks the row `deleted`;
+repeating it is harmless, and no later notice brings the row back.
 """
 
 from typing import Annotated, Literal
@@ -12,6 +14,7 @@ from upvend.auth import authenticate
 from upvend.errors import NotFound, ValidationFailed
 from upvend.http import ApiRoute, create_app, http_handler, json_response, parse_model
 from upvend.media_api import MediaItem, MediaPage, decode_cursor, encode_cursor, parse_public_id, record_json
+from upvend.media_removal import remove_from_cloud
 from upvend.playback.media_links import links_for
 from upvend.storage.media import STATUSES, ListPosition, MediaRepository
 
@@ -49,18 +52,39 @@ async def list_media(request: Request):
     return json_response({"items": [record_json(r, links_for(r).to_json()) for r in page], "nextCursor": cursor})
 
 
-async def get_media(request: Request):
-    owner = authenticate(request.headers)
+def _owned(request: Request, owner: str, repo: MediaRepository):
+    """The caller's row named by the path; 404 for an unknown id and for another user's alike."""
     ids = parse_public_id(request.path_params["id"])
-    record = MediaRepository().get_owned(ids[0], ids[1], owner) if ids else None
+    record = repo.get_owned(ids[0], ids[1], owner) if ids else None
     if record is None:
         raise NotFound("No such media.")
+    return record
+
+
+async def get_media(request: Request):
+    owner = authenticate(request.headers)
+    record = _owned(request, owner, MediaRepository())
     return json_response(record_json(record, links_for(record).to_json()))
+
+
+async def delete_media(request: Request):
+    owner = authenticate(request.headers)
+    repo = MediaRepository()
+    record = _owned(request, owner, repo)
+    # Removed from the cloud first: a `deleted` row means the content is gone. A failed removal
+    # leaves the row as it was, and the client's retry tries again.
+    remove_from_cloud(record)
+    repo.mark_deleted(record.provider, record.media_id, owner)
+    return json_response(record_json(_owned(request, owner, repo)))
 
 
 app = create_app([
     ApiRoute("GET", "/media", list_media, "The caller's media, newest first", query=MediaListQuery,
              response=MediaPage, errors=(503,)),
     ApiRoute("GET", "/media/{id}", get_media, "One of the caller's media", response=MediaItem, errors=(404, 503)),
+    ApiRoute("DELETE", "/media/{id}", delete_media,
+             "Delete one of the caller's media: the object or VOD media is removed from the cloud and the row "
+             "answered with status `deleted` (idempotent; another user's id is 404)",
+             response=MediaItem, errors=(404, 409, 502, 503)),
 ])
 handler = main_handler = http_handler(app, function="media-query")

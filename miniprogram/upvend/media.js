@@ -1,4 +1,4 @@
-// "My media": GET /media a page at a time, and waiting for one upload's row to be final.
+// "My media": GET /media a page at a time, DELETE /media/{id}, and waiting for one upload's row to be final.
 
 /** One page of the caller's media: { items, nextCursor }. */
 function listMedia(session, { cursor, limit = 20, provider } = {}) {
@@ -6,6 +6,14 @@ function listMedia(session, { cursor, limit = 20, provider } = {}) {
   if (cursor) query.push(`cursor=${encodeURIComponent(cursor)}`);
   if (provider) query.push(`provider=${encodeURIComponent(provider)}`);
   return session.call("GET", `/media?${query.join("&")}`);
+}
+
+/**
+ * DELETE /media/{id}: the object or VOD media is removed from the cloud and the row answered with status
+ * `deleted`. Repeating it is harmless; another user's id (or an unknown one) rejects with status 404.
+ */
+function deleteMedia(session, id) {
+  return session.call("DELETE", `/media/${encodeURIComponent(id)}`);
 }
 
 function matches(item, found) {
@@ -31,4 +39,4 @@ async function waitForRow(session, found, { timeoutMs = 60000, everyMs = 1000, o
   }
 }
 
-module.exports = { listMedia, waitForRow };
+module.exports = { listMedia, deleteMedia, waitForRow };

@@ -56,6 +56,20 @@ def head(url: str, *, headers: dict[str, str], service: str, timeout: float) -> 
         raise _unreachable(service, timeout) from None
 
 
+def delete(url: str, *, headers: dict[str, str], service: str, timeout: float) -> None:
+    """DELETE `url` (no redirects); a 404 counts as done (the object is gone); 502/503 on other failures."""
+    request = urllib.request.Request(url, method="DELETE", headers={"User-Agent": USER_AGENT, **headers})
+    try:
+        with _NO_REDIRECTS.open(request, timeout=timeout):
+            return
+    except urllib.error.HTTPError as exc:
+        if exc.code == 404:
+            return
+        raise _http_error(service, exc.code) from None
+    except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError, OSError):
+        raise _unreachable(service, timeout) from None
+
+
 def _http_error(service: str, status: int) -> UpvendError:
     if status in (429, 503):
         return UpstreamUnavailable(f"{service} is busy (HTTP {status}).")

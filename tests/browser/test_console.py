@@ -155,3 +155,24 @@ def test_uploads_through_the_form_paths_appear_ready_with_previews(page, stack, 
     page.screenshot(path=str(ARTIFACTS / "console.png"), full_page=True)
     assert (ARTIFACTS / "console.png").stat().st_size > 1000
     assert page_errors.messages == []
+
+
+def test_delete_asks_once_then_removes_the_row_and_its_object(page, stack, page_errors):
+    name = fresh()
+    ids = seed(stack, f"o-{name}")
+    key = ids["image"].split("/", 1)[1]
+    sign_in(page, stack.gateway_url, CONSOLE, name)
+    page.wait_for_selector("#media-rows tr >> nth=1")
+    button = page.wait_for_selector(f"#media-rows tr:has(.media-id:text-is('{ids['image']}')) button.delete")
+    button.click()
+    assert button.inner_text() == "Delete? Click again"
+    assert MediaRepository().get("aliyun", ids["image"]).status == "ready"  # one click only asks
+    button.click()
+    wait_until(page, "document.querySelectorAll('#media-rows tr').length === 1")
+    assert page.get_attribute("#media-rows tr", "data-provider") == "tencent"
+    assert MediaRepository().get("aliyun", ids["image"]).status == "deleted"
+    assert stack.emulator.store.get(ALIYUN_DEV.oss_bucket, key) is None
+    page.select_option("#filter-status", "deleted")
+    wait_until(page, "document.querySelectorAll('#media-rows tr[data-status=deleted]').length === 1")
+    assert page.query_selector("#media-rows tr button.delete") is None
+    assert page.is_hidden("#list-error") and page_errors.messages == []

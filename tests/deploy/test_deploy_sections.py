@@ -118,11 +118,11 @@ def test_browser_origins_open_preflights_on_fc_and_a_cors_rule_on_function_urls(
     closed = aliyun_props(repo_raw())
     assert "OPTIONS" not in closed["media-query"]["triggers"][0]["triggerConfig"]["methods"]
     opened = aliyun_props(repo_raw(), {"UPVEND_CORS_ORIGINS": f"{ORIGIN}, https://h5.example.com"})
-    assert opened["media-query"]["triggers"][0]["triggerConfig"]["methods"] == ["GET", "OPTIONS"]
+    assert opened["media-query"]["triggers"][0]["triggerConfig"]["methods"] == ["DELETE", "GET", "OPTIONS"]
     [url] = docs(repo_raw(), "tencent", {"UPVEND_CORS_ORIGINS": ORIGIN})["media-query-scf/serverless.yml"][
         "inputs"]["events"]
     assert url["http"]["parameters"]["corsConfig"] == {
-        "enable": True, "origins": [ORIGIN], "methods": ["GET", "OPTIONS"],
+        "enable": True, "origins": [ORIGIN], "methods": ["DELETE", "GET", "OPTIONS"],
         "headers": ["Authorization", "Content-Type"], "maxAge": 600}
     [closed_url] = docs(repo_raw(), "tencent")["media-query-scf/serverless.yml"]["inputs"]["events"]
     assert "corsConfig" not in closed_url["http"]["parameters"]

@@ -207,7 +207,7 @@ def test_no_secret_value_and_no_literal_account_in_rendered_files(full_template)
      "UPVEND_TENCENT_VOD_SECRET_KEY is a secret setting: mark it `secret: true` and give it no value"),
     (lambda t: t["functions"][0]["env"].append("UPVEND_DATABASE_URL"),
      "UPVEND_DATABASE_URL is a secret setting: mark it `secret: true`"),
-    (lambda t: t["functions"][1].update(permissions=["vod:DeleteVideo"]), "permission 'vod:DeleteVideo' is not known"),
+    (lambda t: t["functions"][1].update(permissions=["vod:DeleteCategory"]), "permission 'vod:DeleteCategory' is not known"),
     (lambda t: t["functions"][5]["trigger"]["timer"].update(every_minutes=7), "divisor of 60 minutes"),
     (lambda t: t.update(python="3.12"), "tencent offers Python 3.10, 3.11, not 3.12"),
 ])

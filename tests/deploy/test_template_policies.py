@@ -38,9 +38,11 @@ CALLS = {
     "tencent-cos-post-policy": {"sts:AssumeRole"},
     "tencent-vod-pull": {"vod:PullEvents", "vod:ConfirmEvents", "vod:DescribeEventsState"},
     # GET /media signs object URLs with the function's own key (read access to the upload prefix) and asks
-    # Aliyun VOD for signed play and image URLs when no URL-signing key is configured.
-    "media-query": {"oss:GetObject", "vod:GetPlayInfo", "vod:GetImageInfo"},
-    "media-query-scf": {"cos:GetObject"},
+    # Aliyun VOD for signed play and image URLs when no URL-signing key is configured; DELETE /media/{id}
+    # deletes the object (upload prefix only) or the VOD media.
+    "media-query": {"oss:GetObject", "vod:GetPlayInfo", "vod:GetImageInfo", "oss:DeleteObject", "vod:DeleteVideo",
+                    "vod:DeleteImage"},
+    "media-query-scf": {"cos:GetObject", "cos:DeleteObject", "vod:DeleteMedia"},
 }
 # What the platform does with a function's role: FC delivers an OSS-trigger event it gave up on to the
 # failure destination (failed_events.aliyun, an MNS queue) with the function's role.

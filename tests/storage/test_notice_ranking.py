@@ -1,6 +1,6 @@
 """Status ranking and field merging, pair by pair, on every backend.
 
-Ranks, lowest first: uploading, uploaded, processing, failed, ready, deleted. A notice
+Ranks, lowest first: uploading, expired, uploaded, processing, failed, ready, rejected, deleted. A notice
 moves the status only upwards; its fields overwrite when its status ranks at least as
 high as the stored one, and otherwise only fill gaps. A notice without a status (a
 snapshot) is the newest word on its fields. Empty strings are "not known", never "erase".
@@ -17,7 +17,7 @@ from upvend.storage.database import Database
 from upvend.storage.media import MediaRepository
 from upvend.storage.notices import MERGED_FIELDS, MediaNotice
 
-ORDER = ["uploading", "uploaded", "processing", "failed", "ready", "deleted"]
+ORDER = ["uploading", "expired", "uploaded", "processing", "failed", "ready", "rejected", "deleted"]
 
 
 def notice(media_id: str, key: str, status: str | None, **fields) -> MediaNotice:

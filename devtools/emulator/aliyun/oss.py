@@ -1,5 +1,5 @@
 """Emulated OSS: PostObject (V1 and V4 form signatures), PutObject (header signature V1), GetObject,
-and multipart uploads (`oss_multipart`).
+DeleteObject (`oss_delete`) and multipart uploads (`oss_multipart`).
 
 Requests are claimed by an `Authorization: OSS ...` header, a `<bucket>.oss-<region>.aliyuncs.com`
 or `<bucket>.oss-<region>.localhost` Host (see `devtools.emulator.hosts`), or a path-style
@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from devtools.emulator.aliyun import oss_delete
 from devtools.emulator.aliyun.keys import AccessKey, AliyunApiError
 from devtools.emulator.aliyun.oss_reads import authorize_read
 from devtools.emulator.aliyun.oss_errors import OssError
@@ -129,6 +130,8 @@ class OssService(Service):
                                dict(request.query_params), {k.lower(): v for k, v in request.headers.items()},
                                self.emulator.config)
                 return self._get_object(request.method, bucket, key)
+            if oss_delete.claims(request, key):
+                return oss_delete.delete_object(self, request, bucket, key)
             raise OssError("NotImplemented", f"The emulator does not implement {request.method} here.", 501)
         except AliyunApiError as exc:
             code, message = _OSS_KEY_ERRORS.get(exc.code, (exc.code, exc.message))

@@ -1,4 +1,5 @@
-"""Emulated COS: PutObject and multipart uploads (XML request signature), PostObject, signed GetObject.
+"""Emulated COS: PutObject and multipart uploads (XML request signature), PostObject, signed GetObject,
+DeleteObject (`cos_delete`).
 
 PostObject takes either form COS is posted in: the policy form (policy + q-* fields) or a request
 signature in the `Signature` field (cos-wx-sdk-v5, Tencent's mini-program direct upload guide).
@@ -31,6 +32,7 @@ from devtools.emulator.hosts import TENCENT_PARENTS, name_under, request_host
 from devtools.emulator.object_reads import object_response
 from devtools.emulator.objects import InvalidObjectKey
 from devtools.emulator.service import Service
+from devtools.emulator.tencent import cos_delete
 from devtools.emulator.tencent.cos_errors import CosError, cos_error_response
 from devtools.emulator.tencent.cos_multipart import CosMultipart
 from devtools.emulator.tencent.cos_reads import authorize_read
@@ -136,6 +138,8 @@ class CosService(Service):
             if request.method in ("GET", "HEAD") and address.key and "uploadId" not in request.query_params:
                 authorize_read(self, request, address, query)
                 return self.get_object(request.method, address)
+            if cos_delete.claims(request, address.key):
+                return cos_delete.delete_object(self, request, address)
             raise CosError(501, "NotImplemented", f"{request.method} {request.url.path} is not emulated.")
         except CosError as exc:
             return cos_error_response(exc, address.path)

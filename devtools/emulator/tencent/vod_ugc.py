@@ -201,3 +201,15 @@ class VodUgcService(Service):
             "storageRegion": session.apply_data["storageRegionV5"], "storagePath": session.video_path,
         }))
         return data
+
+    def remove_media(self, file_id: str) -> bool:
+        """Delete a committed upload's files and forget its FileId (DeleteMedia); False when none has it."""
+        with self._lock:
+            found = [(k, s) for k, s in self._sessions.items() if s.file_id == file_id and s.committed is not None]
+            for session_key, _ in found:
+                del self._sessions[session_key]
+        for _, session in found:
+            for path in (session.video_path, session.cover_path):
+                if path:
+                    self.emulator.store.delete(self.state.vod_bucket, path.lstrip("/"))
+        return bool(found)

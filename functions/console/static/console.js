@@ -72,7 +72,35 @@ function row(item) {
     link.textContent = "—";
   }
   tr.append(link);
+  const actions = element("td", { "data-label": "Actions" });
+  if (item.status !== "deleted") actions.append(deleteButton(item.id));
+  tr.append(actions);
   return tr;
+}
+
+// Two clicks: the first asks ("Delete?"), the second calls DELETE /media/{id}; the row then leaves the list.
+function deleteButton(id) {
+  const button = element("button", { type: "button", class: "delete secondary" }, "Delete");
+  button.addEventListener("click", async () => {
+    if (button.dataset.armed !== "yes") {
+      button.dataset.armed = "yes";
+      button.textContent = "Delete? Click again";
+      return;
+    }
+    button.disabled = true;
+    try {
+      await api(`/media/${encodeURIComponent(id)}`, { method: "DELETE", token: session.token() });
+      const keep = (item) => item.id !== id;
+      head = head.filter(keep);
+      older = older.filter(keep);
+      say(failure, "");
+      render();
+    } catch (err) {
+      button.disabled = false;
+      say(failure, `Could not delete it: ${describeError(err)}`);
+    }
+  });
+  return button;
 }
 
 // Plays in the row with the newest signed URL (the one rendered earlier may have expired since).

@@ -1,7 +1,15 @@
 // "My media": GET /media a page at a time ("Load more" follows the cursor), with each row's status,
 // a thumbnail and, for videos, a player on the row's signed URLs (they expire: pull down to refresh).
+// "Delete" asks first (wx.showModal), then deletes the row's media through DELETE /media/{id}.
 const { context } = require("../../app_context");
 const upvend = require("../../upvend/index");
+
+function confirmDelete(wx) {
+  return new Promise((resolve) => wx.showModal({
+    title: "Delete this upload?", content: "The file is removed from storage; this cannot be undone.",
+    confirmText: "Delete", success: (answer) => resolve(Boolean(answer.confirm)), fail: () => resolve(false),
+  }));
+}
 
 Component({
   data: { items: [], cursor: "", loading: false, message: "" },
@@ -15,6 +23,16 @@ Component({
     },
     loadMore() {
       return this.load(false);
+    },
+    remove(event) {
+      const { id } = event.currentTarget.dataset;
+      const { wx, session } = context();
+      return confirmDelete(wx).then((confirmed) => {
+        if (!confirmed) return undefined;
+        return upvend.deleteMedia(session, id).then(
+          () => this.setData({ items: this.data.items.filter((item) => item.id !== id), message: "Deleted." }),
+          (err) => this.setData({ message: `Could not delete it: ${err.message}` }));
+      });
     },
     load(fresh) {
       const { session, config } = context();

@@ -97,7 +97,7 @@ class CorsMiddleware:
         allowed = origin is not None and (origin in settings.get("CORS_ORIGINS"))
         if scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
             status = 204 if allowed else 403
-            extra = {"Access-Control-Allow-Origin": origin, "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+            extra = {"Access-Control-Allow-Origin": origin, "Access-Control-Allow-Methods": "GET, POST, DELETE, OPTIONS",
                      "Access-Control-Allow-Headers": self.allow_headers, "Access-Control-Max-Age": "600",
                      "Vary": "Origin"} if allowed else {"Vary": "Origin"}
             await Response(status_code=status, headers=extra)(scope, receive, send)

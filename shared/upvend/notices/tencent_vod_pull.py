@@ -32,8 +32,6 @@ MAX_EVENTS_PER_PULL = 16
 
 
 # The same validators as the other Tencent settings (an endpoint URL, bounded whole seconds / counts).
-settings.declare("TENCENT_VOD_API_ENDPOINT", settings.http_url, "https://vod.tencentcloudapi.com",
-                 doc="VOD API 3.0 endpoint (PullEvents / ConfirmEvents); the scheme picks the protocol.")
 settings.declare("TENCENT_VOD_PULL_TIMEOUT_SECONDS", settings.int_between(6, 60), 10,
                  doc="Timeout of each PullEvents call, in seconds (6 to 60; VOD long-polls up to 5 s). A run "
                      "starts another call only while its time budget leaves this much plus 1 s.")

@@ -11,7 +11,6 @@ function signs the rows of the cloud whose role key the platform gave it
 from __future__ import annotations
 
 import logging
-import os
 import re
 import secrets
 import time
@@ -21,6 +20,7 @@ from typing import Any
 
 from upvend import settings, uploads  # noqa: F401 (uploads declares UPLOAD_PREFIX)
 from upvend.errors import UpvendError
+from upvend.role_keys import has_role_key
 from upvend.playback import aliyun_play_info, cdn_type_a, cos_url, oss_url, vod_key_hotlink
 from upvend.storage.media import MediaRecord
 
@@ -185,12 +185,8 @@ def _tencent_vod_links(record: MediaRecord, now: int, seconds: int) -> MediaLink
     return MediaLinks(play, play if record.kind == "image" else sign(record.cover_url), expires)
 
 
-# The platform puts the function role's key in these; a function signs only its own cloud's rows.
-_PLATFORM_KEY = {"aliyun": "ALIBABA_CLOUD_ACCESS_KEY_ID", "tencent": "TENCENTCLOUD_SECRETID"}
-
-
 def _signer(record: MediaRecord) -> Any:
-    if not os.environ.get(_PLATFORM_KEY.get(record.provider, "")):
+    if not has_role_key(record.provider):  # a function signs only its own cloud's rows
         return None
     stored_object = bool(record.bucket and record.object_key)
     if record.provider == "aliyun":

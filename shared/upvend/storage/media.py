@@ -121,6 +121,12 @@ class MediaRepository:
                              "ORDER BY created_at DESC, provider DESC, media_id DESC LIMIT ?", [*params, limit])
         return [MediaRecord.from_row(row, self.db) for row in rows]
 
+    def mark_deleted(self, provider: str, media_id: str, owner: str) -> bool:
+        """Set `owner`'s row to `deleted` (final: no notice moves it back); False when no such row is theirs."""
+        return self.db.execute("UPDATE {media} SET status = 'deleted', updated_at = ? "
+                               "WHERE provider = ? AND media_id = ? AND owner = ? AND status <> 'deleted'",
+                               (self.db.dialect.time_param(_now()), provider, media_id, owner)) == 1
+
     def apply(self, notice: MediaNotice) -> bool:
         """Record a completion notice and apply it; False when it was a redelivery (nothing changed)."""
         return apply_notice(self.db, notice, _now())

@@ -26,9 +26,14 @@ from upvend.json_input import INT64_MAX, unencodable_text
 from upvend.storage.columns import MediaFields
 from upvend.storage.database import Database, Transaction
 
-# "ready" outranks "failed": once any notice says the media is playable it stays so,
-# and a later failed re-processing does not hide it. "deleted" is final.
-STATUS_RANK = {"uploading": 0, "uploaded": 1, "processing": 2, "failed": 3, "ready": 4, "deleted": 5}
+# "expired" (a reservation nobody used in time) ranks just above "uploading", so an upload
+# that completes late still completes its row. "ready" outranks "failed": once any notice
+# says the media is playable it stays so, and a later failed re-processing does not hide it.
+# "rejected" (the upload broke what was reserved; its content is deleted) and "deleted"
+# are final: no notice moves a row out of them.
+STATUS_RANK = {"uploading": 0, "expired": 1, "uploaded": 2, "processing": 3, "failed": 4, "ready": 5,
+               "rejected": 6, "deleted": 7}
+FINAL_STATUSES = ("rejected", "deleted")
 # A notice that sets no status (e.g. a snapshot) is the newest word on the fields it carries.
 _NO_STATUS_FIELD_RANK = 99
 _DEFAULT_STATUS = "uploaded"

@@ -69,6 +69,8 @@ settings.declare("TENCENT_STS_DURATION_SECONDS", settings.int_between(900, 43_20
                  doc="Lifetime of COS temporary keys, in seconds (900 to 43200).")
 settings.declare("TENCENT_STS_ENDPOINT", settings.http_url, "https://sts.tencentcloudapi.com",
                  doc="STS API 3.0 endpoint (the SDK's HttpProfile); the scheme picks the protocol.")
+settings.declare("TENCENT_VOD_API_ENDPOINT", settings.http_url, "https://vod.tencentcloudapi.com",
+                 doc="VOD API 3.0 endpoint (PullEvents / ConfirmEvents, DeleteMedia); the scheme picks the protocol.")
 settings.declare("TENCENT_TIMEOUT_SECONDS", settings.int_between(1, 60), 5, doc="Timeout of each Tencent API call.")
 settings.declare("TENCENT_POST_POLICY_SECONDS", settings.int_between(1, POST_POLICY_MAX_SECONDS), 600,
                  doc="Lifetime of a COS PostObject policy (at most 900 s).")

@@ -148,3 +148,31 @@ async function waitFor(check, timeoutMs) {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+test("my media: Delete asks first, then removes the row and its object; a refused delete says why", async () => {
+  const { page, wx, session } = open("media");
+  await session.signIn();
+  const found = await upvend.startUpload({ wx, session, pathName: "oss-post", file: tempFile("gone.png", png()) })
+    .promise;
+  const row = await upvend.waitForRow(session, found, { everyMs: 50, timeoutMs: 15000 });
+  await page.instance.onShow();
+  const answers = [false, true];
+  const asked = [];
+  wx.showModal = (options) => { asked.push(options.title); options.success({ confirm: answers.shift() }); };
+  const tapDelete = () => page.instance.remove({ currentTarget: { dataset: { id: page.data.items[0].id } } });
+  assert.equal(page.querySelectorAll(".delete").length, 1);
+  await tapDelete();  // cancelled: nothing happens
+  assert.equal(page.data.items.length, 1);
+  assert.equal((await upvend.listMedia(session)).items[0].status, "ready");
+  page.querySelector(".delete").dispatchEvent("tap");  // through the template's binding this time
+  await waitFor(() => page.data.items.length === 0, 5000);
+  assert.deepEqual(asked, ["Delete this upload?", "Delete this upload?"]);
+  assert.equal(page.querySelectorAll(".item").length, 0);
+  assert.equal((await upvend.listMedia(session)).items.length, 0);
+  assert.equal((await fetchLoopback(row.playUrl)).status, 404);  // signed before the delete: the object is gone
+  // Deleting again is harmless; an id that is not the caller's is refused with 404.
+  assert.equal((await upvend.deleteMedia(session, row.id)).status, "deleted");
+  wx.showModal = (options) => options.success({ confirm: true });
+  await page.instance.remove({ currentTarget: { dataset: { id: "bm90LW1pbmU" } } });
+  assert.match(page.data.message, /^Could not delete it: /);
+});
