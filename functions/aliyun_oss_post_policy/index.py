@@ -10,6 +10,8 @@ from upvend.aliyun.credentials import function_credentials
 from upvend.aliyun.oss_policy import OssPostPolicy, callback_param
 from upvend.auth import authenticate
 from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
+from upvend.notices.object_keys import kind_of
+from upvend.upload_reservations import reserve_object
 from upvend.uploads import UploadRequest, new_object_key, upload_rule
 
 
@@ -32,6 +34,8 @@ async def post_policy(request: Request):
                            expires_in=settings.get("ALIYUN_POST_POLICY_SECONDS"),
                            callback=callback_param(callback_url, bucket, key, user) if callback_url else None)
     form = policy.form_fields(function_credentials(context=request.scope.get("aws.context")))
+    reserve_object(user, "aliyun", bucket, key, kind=kind_of(rule.content_type, key), file_name=body.fileName,
+                   size=body.size, mime_type=rule.content_type, region=region(), credential_expires=policy.expires_at)
     return json_response({"host": oss_form_host(bucket), "key": policy.key,
                           "expire": int(policy.expires_at.timestamp()), "formData": form})
 

@@ -9,6 +9,8 @@ from upvend.aliyun.vod_input import VideoRefreshBody
 from upvend.auth import authenticate
 from upvend.errors import NotFound
 from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
+from upvend.storage.media import MediaRepository
+from upvend.upload_reservations import lapses_at
 
 
 async def refresh_video(request: Request):
@@ -18,6 +20,7 @@ async def refresh_video(request: Request):
     if not owns_vod_video(user, body.videoId):
         raise NotFound("No such video.", code="video_not_found")
     upload = refresh_upload_video(function_credentials(context=request.scope.get("aws.context")), body.videoId)
+    MediaRepository().extend_reservation("aliyun", body.videoId, user, lapses_at(upload.expires_at))
     return json_response(upload.to_json("videoId"))
 
 

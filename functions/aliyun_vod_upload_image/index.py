@@ -23,7 +23,8 @@ async def upload_image(request: Request):
     upload = create_upload_image(function_credentials(context=request.scope.get("aws.context")), user,
                                  image_type=body.imageType, image_ext=ext, title=body.title, tags=body.tags)
     record_vod_upload(user, upload.media_id, "image", title=body.title, size=body.fileSize,
-                      media_url=upload.image_url, extra={"imageType": body.imageType, "imageExt": ext})
+                      media_url=upload.image_url, extra={"imageType": body.imageType, "imageExt": ext},
+                      auth_expires=upload.expires_at)
     answer = upload.to_json("imageId")
     if body.postObject:
         form = vod_post_form(upload, content_type=rule.content_type, size=body.fileSize)

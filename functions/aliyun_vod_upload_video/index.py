@@ -23,7 +23,8 @@ async def upload_video(request: Request):
                                  description=body.description, tags=body.tags, cover_url=body.coverUrl)
     # VOD keeps audio as videos (one VideoId space); the row says which it was in `extra`.
     record_vod_upload(user, upload.media_id, "video", title=body.title, size=body.fileSize,
-                      extra={"fileName": body.fileName, "contentClass": rule.content_class})
+                      extra={"fileName": body.fileName, "contentClass": rule.content_class},
+                      auth_expires=upload.expires_at)
     answer = upload.to_json("videoId")
     if body.postObject:
         form = vod_post_form(upload, content_type=rule.content_type, size=body.fileSize)

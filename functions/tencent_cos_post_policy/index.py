@@ -1,6 +1,7 @@
 """POST /tencent/cos/post-policy: a COS PostObject form for one server-chosen key."""
 
 import time
+from datetime import datetime, timezone
 
 from pydantic import BaseModel
 from starlette.requests import Request
@@ -10,6 +11,8 @@ from upvend.auth import authenticate
 from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
 from upvend.tencent.cos_policy import CosPostPolicy
 from upvend.tencent.sts import cos_form_keys
+from upvend.notices.object_keys import kind_of
+from upvend.upload_reservations import reserve_object
 from upvend.uploads import UploadRequest, new_object_key, upload_rule
 
 
@@ -31,6 +34,9 @@ async def post_policy(request: Request):
     policy = CosPostPolicy(bucket=keys.target.bucket, key=key, content_type=rule.content_type,
                            max_bytes=rule.max_bytes, start=now, expires=expires,
                            meta={"uid": user})
+    reserve_object(user, "tencent", keys.target.bucket, key, kind=kind_of(rule.content_type, key),
+                   file_name=body.fileName, size=body.size, mime_type=rule.content_type, region=keys.target.region,
+                   credential_expires=datetime.fromtimestamp(expires, timezone.utc))
     return json_response({
         "url": keys.target.base_url + "/",
         "key": key,

@@ -4,19 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from datetime import datetime
+
 from upvend.aliyun.config import region
 from upvend.storage.media import MediaRecord, MediaRepository
+from upvend.upload_reservations import reserve
 
 PROVIDER = "aliyun"
 
 
 def record_vod_upload(owner: str, media_id: str, kind: str, *, title: str | None = None, size: int | None = None,
-                      media_url: str | None = None, extra: dict[str, Any] | None = None) -> None:
-    """Insert the row in status `uploading` (a repeated id leaves the first row as it is)."""
-    MediaRepository().create_uploading(MediaRecord(
+                      media_url: str | None = None, extra: dict[str, Any] | None = None,
+                      auth_expires: datetime) -> None:
+    """Insert the row in status `uploading` (a repeated id leaves the first row as it is), lapsing a grace
+    period after the UploadAuth."""
+    reserved = {"reservedBytes": size} if size else {}
+    reserve(MediaRecord(
         provider=PROVIDER, media_id=media_id, kind=kind, status="uploading", owner=owner, title=title,
-        size=size, media_url=media_url, region=region(), extra={"service": "vod", **(extra or {})},
-    ))
+        size=size, media_url=media_url, region=region(), extra={"service": "vod", **reserved, **(extra or {})},
+    ), auth_expires)
 
 
 def owns_vod_video(owner: str, video_id: str) -> bool:

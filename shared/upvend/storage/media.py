@@ -29,6 +29,10 @@ def _now() -> datetime:
     return now.replace(microsecond=now.microsecond // 1000 * 1000)  # what every backend stores
 
 
+def _parse_utc(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
 def object_media_id(bucket: str, key: str) -> str:
     """The media id of an object in OSS or COS: `<bucket>/<key>` (the bucket as its API names it)."""
     return f"{bucket}/{key}"
@@ -42,20 +46,29 @@ class MediaRecord(MediaFields):
     status: str
     created_at: str = ""
     updated_at: str = ""
+    expires_at: str | None = None  # when an `uploading` reservation lapses (None: never, e.g. notice-made rows)
 
     @classmethod
     def from_row(cls, row: Any, db: Database | None = None) -> "MediaRecord":
         data = {k: v for k, v in dict(row).items() if k in _COLUMNS}
         dialect = (db or database()).dialect
         data["extra"] = dialect.json_value(data.get("extra"))
-        for name in ("created_at", "updated_at"):
-            data[name] = iso_utc(dialect.time_value(data[name]))
+        for name in ("created_at", "updated_at", "expires_at"):
+            if data.get(name) is not None:
+                data[name] = iso_utc(dialect.time_value(data[name]))
         if data.get("size") is not None:
             data["size"] = int(data["size"])
         return cls(**data)
 
 
 _COLUMNS = [f for f in MediaRecord.__dataclass_fields__]
+
+
+def _as_of_now(record: MediaRecord) -> MediaRecord:
+    """An `uploading` row whose reservation lapsed reads as `expired` (the timer writes it later)."""
+    if record.status == "uploading" and record.expires_at and record.expires_at < utc_now():
+        record.status = "expired"
+    return record
 
 
 @dataclass(frozen=True)
@@ -74,16 +87,17 @@ class MediaRepository:
         self.db = db or database()
 
     def _record(self, rows: list[dict[str, Any]]) -> MediaRecord | None:
-        return MediaRecord.from_row(rows[0], self.db) if rows else None
+        return _as_of_now(MediaRecord.from_row(rows[0], self.db)) if rows else None
 
     def create_uploading(self, record: MediaRecord) -> bool:
         """Insert a row in status `uploading`; an existing row is left untouched. True if inserted."""
         dialect = self.db.dialect
         now = _now()
-        created = datetime.fromisoformat(record.created_at.replace("Z", "+00:00")) if record.created_at else now
+        created = _parse_utc(record.created_at) if record.created_at else now
         values = asdict(record)
         values.update(status="uploading", created_at=dialect.time_param(created), updated_at=dialect.time_param(now),
-                      extra=json.dumps(record.extra, ensure_ascii=False, sort_keys=True))
+                      extra=json.dumps(record.extra, ensure_ascii=False, sort_keys=True),
+                      expires_at=dialect.time_param(_parse_utc(record.expires_at)) if record.expires_at else None)
         placeholders = ", ".join(dialect.json_param if c == "extra" else "?" for c in _COLUMNS)
         return self.db.execute(
             f"INSERT INTO {{media}} ({', '.join(_COLUMNS)}) VALUES ({placeholders}) "
@@ -105,7 +119,14 @@ class MediaRepository:
                    status: str | None = None, provider: str | None = None) -> list[MediaRecord]:
         """`owner`'s rows, newest first, starting after `after`; deleted rows only when asked for."""
         where, params = ["owner = ?"], [owner]
-        if status is not None:
+        now = self.db.dialect.time_param(_now())
+        if status == "uploading":  # a lapsed reservation reads as expired before the timer writes it
+            where.append("status = 'uploading' AND (expires_at IS NULL OR expires_at >= ?)")
+            params.append(now)
+        elif status == "expired":
+            where.append("(status = 'expired' OR (status = 'uploading' AND expires_at < ?))")
+            params.append(now)
+        elif status is not None:
             where.append("status = ?")
             params.append(status)
         else:
@@ -119,7 +140,15 @@ class MediaRepository:
             params += [created, created, after.provider, after.provider, after.media_id]
         rows = self.db.query(f"SELECT * FROM {{media}} WHERE {' AND '.join(where)} "
                              "ORDER BY created_at DESC, provider DESC, media_id DESC LIMIT ?", [*params, limit])
-        return [MediaRecord.from_row(row, self.db) for row in rows]
+        return [_as_of_now(MediaRecord.from_row(row, self.db)) for row in rows]
+
+    def extend_reservation(self, provider: str, media_id: str, owner: str, expires_at: datetime) -> bool:
+        """Move a reservation's lapse time (a refreshed credential) while it has not lapsed; False otherwise."""
+        now = self.db.dialect.time_param(_now())
+        expires_at = expires_at.replace(microsecond=expires_at.microsecond // 1000 * 1000)  # what backends keep
+        return self.db.execute("UPDATE {media} SET expires_at = ?, updated_at = ? WHERE provider = ? AND "
+                               "media_id = ? AND owner = ? AND status = 'uploading' AND expires_at >= ?",
+                               (self.db.dialect.time_param(expires_at), now, provider, media_id, owner, now)) == 1
 
     def mark_deleted(self, provider: str, media_id: str, owner: str) -> bool:
         """Set `owner`'s row to `deleted` (final: no notice moves it back); False when no such row is theirs."""

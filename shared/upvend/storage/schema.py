@@ -64,8 +64,19 @@ def _version_1(dialect: str) -> list[str]:
     return statements
 
 
+def _version_2(dialect: str) -> list[str]:
+    """When an `uploading` reservation lapses (NULL for rows a notice created), and the index the expiry
+    timer and the status filters use."""
+    time = _TYPES[dialect][5]
+    exists = " IF NOT EXISTS" if dialect == "postgresql" else ""
+    index = "" if dialect == "mysql" else " IF NOT EXISTS"
+    return [f"ALTER TABLE {{media}} ADD COLUMN{exists} expires_at {time} NULL",
+            f"CREATE INDEX{index} {{media}}_status_expires ON {{media}} (status, expires_at)"]
+
+
 MIGRATIONS: list[tuple[int, Any]] = [
     (1, _version_1),
+    (2, _version_2),
 ]
 LATEST = MIGRATIONS[-1][0]
 
