@@ -35,6 +35,13 @@ class AccessKey:
         return allows(self.policy, action, resource, context)
 
 
+def permit_vod(key: AccessKey, action: str) -> None:
+    """Refuse a VOD action the key's policy does not allow (VOD has no resource-level authorisation)."""
+    if not key.allows(f"vod:{action}", "*"):
+        raise AliyunApiError("Forbidden.RAM", "User not authorized to operate on the specified resource "
+                                              f"(vod:{action}).", 403)
+
+
 class KeyRing:
     """Thread-safe registry of keys: the function role's dev key plus every key the emulator issued."""
 

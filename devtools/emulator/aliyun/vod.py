@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from devtools.emulator.aliyun.config import local_oss_endpoint
-from devtools.emulator.aliyun.keys import AccessKey
+from devtools.emulator.aliyun.keys import AccessKey, permit_vod
 from devtools.emulator.aliyun.state import AliyunState, RpcError, VodMedia
 
 UPLOAD_AUTH_SECONDS = 3000
@@ -36,9 +36,7 @@ class VodApi:
 
     # -- shared checks -------------------------------------------------------
     def _permit(self, key: AccessKey, action: str) -> None:
-        if not key.allows(f"vod:{action}", "*"):
-            raise RpcError("Forbidden.RAM", f"User not authorized to operate on the specified resource "
-                                            f"(vod:{action}).", 403)
+        permit_vod(key, action)
 
     def _check_common(self, params: dict[str, str]) -> None:
         for name, limit in (("Title", 128), ("Description", 1024)):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from devtools.emulator.aliyun.keys import AccessKey
+from devtools.emulator.aliyun.keys import AccessKey, permit_vod
 from devtools.emulator.aliyun.state import AliyunState, RpcError, VodMedia
 from devtools.emulator.aliyun.vod_snapshots import cover_key
 
@@ -35,9 +35,7 @@ class VodDeleteApi:
         self.emulator = emulator
 
     def _permit(self, key: AccessKey, action: str) -> None:
-        if not key.allows(f"vod:{action}", "*"):
-            raise RpcError("Forbidden.RAM", f"User not authorized to operate on the specified resource "
-                                            f"(vod:{action}).", 403)
+        permit_vod(key, action)
 
     def _remove(self, media: VodMedia) -> None:
         with self.state.lock:

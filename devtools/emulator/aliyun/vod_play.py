@@ -13,7 +13,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from devtools.emulator.aliyun.keys import AccessKey
+from devtools.emulator.aliyun.keys import AccessKey, permit_vod
 from devtools.emulator.aliyun.state import AliyunState, RpcError
 from devtools.emulator.cdn_url_auth import type_a_url
 
@@ -26,9 +26,7 @@ class VodPlayApi:
         self.emulator = emulator
 
     def _permit(self, key: AccessKey, action: str) -> None:
-        if not key.allows(f"vod:{action}", "*"):
-            raise RpcError("Forbidden.RAM", f"User not authorized to operate on the specified resource "
-                                            f"(vod:{action}).", 403)
+        permit_vod(key, action)
 
     def _auth_timeout(self, params: dict[str, str]) -> int:
         raw = params.get("AuthTimeout") or str(DEFAULT_AUTH_TIMEOUT)
