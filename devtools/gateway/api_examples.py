@@ -109,6 +109,10 @@ EXAMPLES.update({
         params={"limit": 2}, response={"items": [READY_ROW, UPLOADING_ROW],
                                        "nextCursor": "WyIyMDI2LTExLTI4VDA5OjI4OjUzLjg5NloiLCJhbGl5dW4i…"}),
     ("GET", "/media/{id}"): RouteExample(params={"id": UPLOADING_ROW["id"]}, response=UPLOADING_ROW),
+    ("DELETE", "/media/{id}"): RouteExample(
+        params={"id": READY_ROW["id"]},
+        response={**READY_ROW, "status": "deleted", "updatedAt": "2026-11-28T09:41:12.345Z", "playUrl": None,
+                  "thumbnailUrl": None, "urlsExpireAt": None}),
     ("POST", "/aliyun/vod/callback"): RouteExample(
         headers={"X-VOD-TIMESTAMP": "1795858200", "X-VOD-SIGNATURE": "<md5(URL|timestamp|AuthKey)>"},
         request={"EventTime": "2026-11-28T09:30:00Z", "EventType": "FileUploadComplete", "VideoId": VIDEO_ID,
