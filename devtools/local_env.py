@@ -61,6 +61,11 @@ def local_defaults(emulator_url: str, data_dir: Path, emulator: EmulatorConfig) 
         "UPVEND_ALIYUN_VOD_PLAY_AUTH_KEY": emulator.aliyun_vod_play_auth_key,
         "UPVEND_ALIYUN_VOD_PLAY_AUTH_VALIDITY_SECONDS": str(emulator.aliyun_vod_play_auth_validity),
         "UPVEND_TENCENT_VOD_PLAY_KEY": emulator.tencent_vod_play_key,
+        # The emulator's `test-<name>` login codes are reusable fixtures (WeChat's are single-use), and every
+        # local login comes from one loopback address: the replay guard and the per-IP limit are tested with
+        # their own values, not met by accident.
+        "UPVEND_LOGIN_CODE_REPLAY_SECONDS": "0",
+        "UPVEND_LIMIT_LOGINS_PER_IP_PER_MINUTE": "0",
     }
 
 

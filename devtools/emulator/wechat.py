@@ -2,6 +2,7 @@
 
 Other codes: `bad` → errcode 40029, `busy` → 45011, `slow` → answers after 10 s
 (to exercise timeouts). A wrong appid or secret → 40013 / 40125, as WeChat does.
+`GET /_emulator/wechat/calls` → `{"jscode2session": n}`: how many exchanges reached WeChat.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import secrets
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+CALLS_PATH = "/_emulator/wechat/calls"
+
 from devtools.emulator.config import EmulatorConfig
 from devtools.emulator.service import Service
 
@@ -21,11 +24,15 @@ class WechatService(Service):
 
     def __init__(self, config: EmulatorConfig) -> None:
         self.config = config
+        self.calls = 0
 
     def matches(self, request: Request) -> bool:
-        return request.url.path == "/sns/jscode2session"
+        return request.url.path in ("/sns/jscode2session", CALLS_PATH)
 
     async def handle(self, request: Request) -> Response:
+        if request.url.path == CALLS_PATH:
+            return JSONResponse({"jscode2session": self.calls})
+        self.calls += 1
         q = request.query_params
         if q.get("appid") != self.config.wechat_appid:
             return JSONResponse({"errcode": 40013, "errmsg": "invalid appid"})

@@ -9,6 +9,7 @@ from upvend.aliyun.config import oss_form_host, region
 from upvend.aliyun.credentials import function_credentials
 from upvend.aliyun.oss_policy import OssPostPolicy, callback_param
 from upvend.auth import authenticate
+from upvend.quotas import credential_allowed
 from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
 from upvend.notices.object_keys import kind_of
 from upvend.upload_reservations import reserve_object
@@ -26,6 +27,7 @@ async def post_policy(request: Request):
     user = authenticate(request.headers)
     body = await read_json(request, UploadRequest)
     rule = upload_rule(body.fileName, body.contentType, body.size)
+    credential_allowed(user, size=body.size)
     bucket = settings.get("ALIYUN_OSS_BUCKET")
     key = new_object_key(user, rule.extension)
     callback_url = settings.get("ALIYUN_OSS_CALLBACK_URL")
@@ -41,5 +43,5 @@ async def post_policy(request: Request):
 
 
 app = create_app([ApiRoute("POST", "/aliyun/oss/post-policy", post_policy, "A signed OSS PostObject form for one new key",
-                           request=UploadRequest, response=OssPostForm, errors=(413,))])
+                           request=UploadRequest, response=OssPostForm, errors=(413, 429, 503))])
 handler = main_handler = http_handler(app, function="aliyun-oss-post-policy")

@@ -9,6 +9,7 @@ from upvend.aliyun.credentials import function_credentials
 from upvend.aliyun.sts import oss_upload_credentials
 from upvend.aliyun.times import iso_z
 from upvend.auth import authenticate
+from upvend.quotas import credential_allowed
 from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
 from upvend.uploads import caller_prefix
 
@@ -32,6 +33,7 @@ class OssUploadCredentials(BaseModel):
 async def sts_token(request: Request):
     user = authenticate(request.headers)
     await read_json(request, StsBody)
+    credential_allowed(user)
     bucket, prefix = settings.get("ALIYUN_OSS_BUCKET"), caller_prefix(user)
     creds = oss_upload_credentials(function_credentials(context=request.scope.get("aws.context")),
                                    user, bucket, prefix)
@@ -48,5 +50,5 @@ async def sts_token(request: Request):
 
 
 app = create_app([ApiRoute("POST", "/aliyun/sts", sts_token, "STS credentials for uploads under the caller's prefix",
-                           request=StsBody, response=OssUploadCredentials, errors=(502, 503))])
+                           request=StsBody, response=OssUploadCredentials, errors=(429, 502, 503))])
 handler = main_handler = http_handler(app, function="aliyun-sts")

@@ -8,6 +8,7 @@ from upvend.aliyun.vod import create_upload_image
 from upvend.aliyun.vod_input import ImageUploadBody
 from upvend.aliyun.vod_post_form import VodImageFormAnswer, vod_post_form
 from upvend.auth import authenticate
+from upvend.quotas import credential_allowed
 from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
 from upvend.uploads import upload_rule
 
@@ -20,6 +21,7 @@ async def upload_image(request: Request):
     ext = body.imageExt or DEFAULT_IMAGE_EXT
     if body.postObject:  # checked before VOD is asked, so a refused form leaves no half-made upload
         rule = upload_rule(f"image.{ext}", body.contentType, body.fileSize)
+    credential_allowed(user, size=body.fileSize, reserves=True)
     upload = create_upload_image(function_credentials(context=request.scope.get("aws.context")), user,
                                  image_type=body.imageType, image_ext=ext, title=body.title, tags=body.tags)
     record_vod_upload(user, upload.media_id, "image", title=body.title, size=body.fileSize,
@@ -33,5 +35,5 @@ async def upload_image(request: Request):
 
 
 app = create_app([ApiRoute("POST", "/aliyun/vod/upload-image", upload_image, "VOD upload address and auth for a new image",
-                           request=ImageUploadBody, response=VodImageFormAnswer, errors=(502, 503))])
+                           request=ImageUploadBody, response=VodImageFormAnswer, errors=(429, 502, 503))])
 handler = main_handler = http_handler(app, function="aliyun-vod-upload-image")

@@ -8,6 +8,7 @@ from upvend.aliyun.vod import create_upload_video, media_rule
 from upvend.aliyun.vod_input import VideoUploadBody
 from upvend.aliyun.vod_post_form import VodVideoFormAnswer, vod_post_form
 from upvend.auth import authenticate
+from upvend.quotas import credential_allowed
 from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
 from upvend.uploads import upload_rule
 
@@ -18,6 +19,7 @@ async def upload_video(request: Request):
     rule = media_rule(body.fileName, body.fileSize)
     if body.postObject:  # checked before VOD is asked, so a refused form leaves no half-made upload
         rule = upload_rule(body.fileName, body.contentType, body.fileSize)
+    credential_allowed(user, size=body.fileSize, reserves=True)
     upload = create_upload_video(function_credentials(context=request.scope.get("aws.context")), user,
                                  title=body.title, file_name=body.fileName, file_size=body.fileSize,
                                  description=body.description, tags=body.tags, cover_url=body.coverUrl)
@@ -33,5 +35,5 @@ async def upload_video(request: Request):
 
 
 app = create_app([ApiRoute("POST", "/aliyun/vod/upload-video", upload_video, "VOD upload address and auth for a new video",
-                           request=VideoUploadBody, response=VodVideoFormAnswer, errors=(502, 503))])
+                           request=VideoUploadBody, response=VodVideoFormAnswer, errors=(429, 502, 503))])
 handler = main_handler = http_handler(app, function="aliyun-vod-upload-video")

@@ -8,6 +8,7 @@ from starlette.requests import Request
 
 from upvend import settings
 from upvend.auth import authenticate
+from upvend.quotas import credential_allowed
 from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
 from upvend.tencent.cos_policy import CosPostPolicy
 from upvend.tencent.sts import cos_form_keys
@@ -27,6 +28,7 @@ async def post_policy(request: Request):
     user = authenticate(request.headers)
     body = await read_json(request, UploadRequest)
     rule = upload_rule(body.fileName, body.contentType, body.size)
+    credential_allowed(user, size=body.size)
     keys = cos_form_keys(user)
     now = int(time.time())
     expires = min(now + settings.get("TENCENT_POST_POLICY_SECONDS"), keys.expired_time)
@@ -46,5 +48,5 @@ async def post_policy(request: Request):
 
 
 app = create_app([ApiRoute("POST", "/tencent/cos/post-policy", post_policy, "A signed COS PostObject form for one new key",
-                           request=UploadRequest, response=CosPostForm, errors=(502, 503))])
+                           request=UploadRequest, response=CosPostForm, errors=(429, 502, 503))])
 handler = main_handler = http_handler(app, function="tencent-cos-post-policy")

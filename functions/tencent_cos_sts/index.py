@@ -4,6 +4,7 @@ from pydantic import BaseModel, ConfigDict
 from starlette.requests import Request
 
 from upvend.auth import authenticate
+from upvend.quotas import credential_allowed
 from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
 from upvend.tencent.sts import cos_upload_keys
 
@@ -30,6 +31,7 @@ class CosUploadCredentials(BaseModel):
 async def cos_sts(request: Request):
     user = authenticate(request.headers)
     await read_json(request, StsRequest)
+    credential_allowed(user)
     keys = cos_upload_keys(user)
     # The shape cos-wx-sdk-v5's getAuthorization callers read (times in Unix seconds).
     return json_response({
@@ -44,5 +46,5 @@ async def cos_sts(request: Request):
 
 
 app = create_app([ApiRoute("POST", "/tencent/cos/sts", cos_sts, "Temporary COS keys for uploads under the caller's prefix",
-                           request=StsRequest, response=CosUploadCredentials, errors=(502, 503))])
+                           request=StsRequest, response=CosUploadCredentials, errors=(429, 502, 503))])
 handler = main_handler = http_handler(app, function="tencent-cos-sts")

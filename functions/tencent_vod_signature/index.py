@@ -9,6 +9,7 @@ from starlette.requests import Request
 
 from upvend import settings
 from upvend.auth import authenticate
+from upvend.quotas import credential_allowed
 from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
 from upvend.tencent.vod_signature import sign_grant, upload_grant_for
 
@@ -27,6 +28,7 @@ class VodSignature(BaseModel):
 async def vod_signature(request: Request):
     user = authenticate(request.headers)
     await read_json(request, SignatureRequest)
+    credential_allowed(user)
     grant = upload_grant_for(user)
     body = {
         "signature": sign_grant(grant, settings.get("TENCENT_VOD_SECRET_KEY")),
@@ -38,5 +40,5 @@ async def vod_signature(request: Request):
 
 
 app = create_app([ApiRoute("POST", "/tencent/vod/signature", vod_signature, "A VOD client upload signature",
-                           request=SignatureRequest, response=VodSignature)])
+                           request=SignatureRequest, response=VodSignature, errors=(429, 503))])
 handler = main_handler = http_handler(app, function="tencent-vod-signature")

@@ -85,7 +85,7 @@ def test_only_the_functions_that_use_the_database_join_the_vpc():
     inside = {name for name, p in props.items() if "vpcConfig" in p}
     users = {fn.name for fn in deployable(parse_template(repo_raw()), "aliyun")
              if any(e.name == "UPVEND_DATABASE_URL" for e in fn.env)}
-    assert inside == users and "media-query" in inside and "auth-wechat" not in inside
+    assert inside == users and "media-query" in inside and "console" not in inside
     assert props["media-query"]["vpcConfig"] == {"vpcId": "${env('UPVEND_ALIYUN_VPC_ID')}",
                                                  "vSwitchIds": ["${env('UPVEND_ALIYUN_VSWITCH_ID')}"],
                                                  "securityGroupId": "${env('UPVEND_ALIYUN_SECURITY_GROUP_ID')}"}
@@ -93,7 +93,7 @@ def test_only_the_functions_that_use_the_database_join_the_vpc():
     tencent = docs(repo_raw(), "tencent")["media-query-scf/serverless.yml"]["inputs"]
     assert tencent["vpcConfig"] == {"vpcId": "${env:UPVEND_TENCENT_VPC_ID}", "subnetId": "${env:UPVEND_TENCENT_SUBNET_ID}"}
     assert tencent["publicAccess"] is True
-    assert "vpcConfig" not in docs(repo_raw(), "tencent")["auth-wechat-scf/serverless.yml"]["inputs"]
+    assert "vpcConfig" not in docs(repo_raw(), "tencent")["console-scf/serverless.yml"]["inputs"]
 
 
 def test_without_network_or_logs_sections_nothing_of_them_is_rendered():

@@ -52,7 +52,8 @@ def test_s_preview_resolves_every_variable_with_only_the_required_ones_set(s_cli
     assert oss["sourceArn"] == "acs:oss:cn-shanghai:1234567890123456:media-uploads"
     assert oss["triggerConfig"]["filter"]["key"]["prefix"] == "uploads/"  # the functions' default prefix
     assert props["media-query"]["vpcConfig"]["vpcId"] == env["UPVEND_ALIYUN_VPC_ID"]
-    assert "vpcConfig" not in auth  # only the functions that use the database join the VPC
+    assert auth["vpcConfig"]["vpcId"] == env["UPVEND_ALIYUN_VPC_ID"]  # login counts attempts in the database
+    assert "vpcConfig" not in props["console"]  # only the functions that use the database join the VPC
     assert auth["logConfig"]["project"] == env["UPVEND_ALIYUN_LOG_PROJECT"]
     # instance caps and the OSS trigger's failure destination, as `s` hands them to the fc3 component
     template_caps = {fn.name: fn for fn in template.functions if fn.provider == "aliyun" and template.enabled(fn)}

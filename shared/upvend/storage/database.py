@@ -39,7 +39,7 @@ settings.declare("DATABASE_URL", secret=True,
 settings.declare("DATABASE_TIMEOUT_SECONDS", settings.seconds_between(0, 60), 3.0,
                  doc="Longest wait for one connect or statement (the invocation's deadline may cut it shorter).")
 
-TABLES = ("media", "events", "schema_version")
+TABLES = ("media", "events", "usage_counters", "schema_version")
 _SCHEMES = {"sqlite": "sqlite", "mysql": "mysql", "postgresql": "postgresql", "postgres": "postgresql"}
 _PREFIX_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,31}")
 _CONFLICT_RETRIES = 2
@@ -132,6 +132,15 @@ class Transaction:
         try:
             self._run(cursor, self.db.sql(sql), tuple(params))
             return cursor.rowcount
+        finally:
+            cursor.close()
+
+    def read(self, sql: str, params: tuple[Any, ...] | list[Any], answer: Callable[[Any], T]) -> T:
+        """Run one statement and hand its cursor to `answer` (RETURNING rows, an insert id)."""
+        cursor = self.conn.cursor()
+        try:
+            self._run(cursor, self.db.sql(sql), tuple(params))
+            return answer(cursor)
         finally:
             cursor.close()
 

@@ -68,6 +68,14 @@ class Dialect(ABC):
     def merge_json(self, base: str, patch: str) -> str:
         """Top-level merge of two JSON objects (`patch` wins)."""
 
+    def counter_upsert(self, table: str, keys: str, column: str) -> str:
+        """The tail of an INSERT that adds the inserted `column` to an existing row and yields the sum."""
+        return f"ON CONFLICT ({keys}) DO UPDATE SET {column} = {table}.{column} + excluded.{column} RETURNING {column}"
+
+    def counter_value(self, cursor: Any, amount: int) -> int:
+        """The sum the counter upsert left, read from its cursor."""
+        return int(cursor.fetchone()[0])
+
     def time_param(self, value: datetime) -> Any:
         return value
 
@@ -200,6 +208,14 @@ class MysqlDialect(Dialect):
 
     def merge_json(self, base: str, patch: str) -> str:
         return f"JSON_MERGE_PATCH({base}, {patch})"
+
+    def counter_upsert(self, table: str, keys: str, column: str) -> str:
+        # No RETURNING with ON DUPLICATE KEY: LAST_INSERT_ID(expr) hands the sum back in the OK packet.
+        return f"ON DUPLICATE KEY UPDATE {column} = LAST_INSERT_ID({column} + VALUES({column}))"
+
+    def counter_value(self, cursor: Any, amount: int) -> int:
+        # One affected row: inserted (the amount is the sum); two: updated (the sum is the insert id).
+        return amount if cursor.rowcount == 1 else int(cursor.lastrowid)
 
     def time_param(self, value: datetime) -> Any:
         return value.astimezone(timezone.utc).replace(tzinfo=None)

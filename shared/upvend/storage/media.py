@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from upvend.storage.columns import MediaFields
-from upvend.storage.database import Database, database
+from upvend.storage.database import Database, Transaction, database
 from upvend.storage.notices import STATUS_RANK, MediaNotice, apply_notice, stored_dedupe_key
 
 STATUSES = tuple(STATUS_RANK)
@@ -91,6 +91,10 @@ class MediaRepository:
 
     def create_uploading(self, record: MediaRecord) -> bool:
         """Insert a row in status `uploading`; an existing row is left untouched. True if inserted."""
+        return self.db.transaction(lambda tx: self.create_uploading_in(tx, record))
+
+    def create_uploading_in(self, tx: Transaction, record: MediaRecord) -> bool:
+        """`create_uploading` inside the caller's transaction (e.g. the one that checked the limits)."""
         dialect = self.db.dialect
         now = _now()
         created = _parse_utc(record.created_at) if record.created_at else now
@@ -99,7 +103,7 @@ class MediaRepository:
                       extra=json.dumps(record.extra, ensure_ascii=False, sort_keys=True),
                       expires_at=dialect.time_param(_parse_utc(record.expires_at)) if record.expires_at else None)
         placeholders = ", ".join(dialect.json_param if c == "extra" else "?" for c in _COLUMNS)
-        return self.db.execute(
+        return tx.execute(
             f"INSERT INTO {{media}} ({', '.join(_COLUMNS)}) VALUES ({placeholders}) "
             + dialect.conflict_nothing("provider, media_id"),
             tuple(values[c] for c in _COLUMNS),

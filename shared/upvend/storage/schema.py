@@ -74,9 +74,30 @@ def _version_2(dialect: str) -> list[str]:
             f"CREATE INDEX{index} {{media}}_status_expires ON {{media}} (status, expires_at)"]
 
 
+def _version_3(dialect: str) -> list[str]:
+    """Usage counters: one row per (subject, limit, window), added to by one upsert each."""
+    subject = "VARCHAR(191)" if dialect == "mysql" else "TEXT"
+    name = "VARCHAR(64)" if dialect == "mysql" else "TEXT"
+    bigint = "INTEGER" if dialect == "sqlite" else "BIGINT"
+    index = "INDEX {usage_counters}_expires (expires_at)"
+    tail = f",{index}) {_MYSQL_TABLE}" if dialect == "mysql" else ")"
+    usage = f"""CREATE TABLE IF NOT EXISTS {{usage_counters}} (
+            subject {subject} NOT NULL,
+            name {name} NOT NULL,
+            window_start {bigint} NOT NULL,
+            used {bigint} NOT NULL,
+            expires_at {bigint} NOT NULL,
+            PRIMARY KEY (subject, name, window_start)
+        {tail}"""
+    if dialect == "mysql":
+        return [usage]
+    return [usage, "CREATE INDEX IF NOT EXISTS {usage_counters}_expires ON {usage_counters} (expires_at)"]
+
+
 MIGRATIONS: list[tuple[int, Any]] = [
     (1, _version_1),
     (2, _version_2),
+    (3, _version_3),
 ]
 LATEST = MIGRATIONS[-1][0]
 
