@@ -90,6 +90,9 @@ def report(results: dict[str, Any]) -> str:
                      + ", ".join(f"{n} {kb:.1f}" for n, kb in s["functions_kb"].items()))
     if "many_instances" in results:
         lines += ["", *instances_report(results["many_instances"])]
+    if "limits" in results:
+        from bench.limit_checks import report as limits_report
+        lines += ["", *limits_report(results["limits"])]
     return "\n".join(lines)
 
 
@@ -110,11 +113,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--instance-rate", type=float, default=300, help="notices per second in total")
     parser.add_argument("--instance-seconds", type=float, default=10)
     parser.add_argument("--only-instances", action="store_true", help="run only the many-instance section")
+    parser.add_argument("--limit-calls", type=int, default=300, help="calls per side in the usage-limit section")
     parser.add_argument("--uncapped", action="store_true",
                         help="also run --instances straight at each server (fills its connection limit)")
     args = parser.parse_args(argv)
 
-    from bench import cold_start, ingest, loads, many_instances
+    from bench import cold_start, ingest, limit_checks, loads, many_instances
+
+    # One bench user makes thousands of requests: the usage limits are off except where section 7 measures them.
+    for name in (*limit_checks.OFF, "UPVEND_LIMIT_OPEN_UPLOADS"):
+        os.environ.setdefault(name, "0")
 
     if args.only_instances:
         results = {"many_instances": many_instances.run(args.instances, args.instance_rate, args.instance_seconds,
@@ -137,6 +145,8 @@ def main(argv: list[str] | None = None) -> None:
             results["gateway_rps"] = loads.gateway_rps(stack.gateway_url, jobs["tencent-vod-signature"], 3.0, 4)
             results["sts"] = loads.sts_round_trips(stack.emulator_url, users=5, minutes=30, every_seconds=10)
             results["ingest"] = ingest.run(args.ingest, 8, tmp)
+            results["limits"] = {"routes": limit_checks.route_cost(registry, jobs, args.limit_calls),
+                                 "checks": limit_checks.check_cost(args.limit_calls, tmp)}
         finally:
             stack.stop()
     results["many_instances"] = many_instances.run(args.instances, args.instance_rate, args.instance_seconds,

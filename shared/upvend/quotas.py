@@ -127,10 +127,17 @@ def charge_credential(tx: Transaction, user: str, *, size: int | None = None, re
         _open_uploads_checked(tx, user, now)
 
 
+def _counting(size: int | None, reserves: bool) -> bool:
+    """Whether any limit that applies to this request is switched on (otherwise the database is not asked)."""
+    return bool(REQUESTS_PER_MINUTE.maximum or REQUESTS_PER_DAY.maximum or (size and BYTES_PER_DAY.maximum)
+                or (reserves and OPEN_UPLOADS.maximum))
+
+
 def credential_allowed(user: str, *, size: int | None = None, reserves: bool = False,
                        db: Database | None = None) -> None:
     """`charge_credential` in a transaction of its own (routes whose reservation comes after the cloud call)."""
-    (db or database()).transaction(lambda tx: charge_credential(tx, user, size=size, reserves=reserves))
+    if _counting(size, reserves):
+        (db or database()).transaction(lambda tx: charge_credential(tx, user, size=size, reserves=reserves))
 
 
 def within_credential_limits(user: str, work: Callable[[Transaction], T], *, size: int | None = None,
@@ -153,6 +160,8 @@ def login_allowed(source_ip: str, code: str, *, db: Database | None = None, now:
     """
     now = time.time() if now is None else now
     keep = settings.get("LOGIN_CODE_REPLAY_SECONDS")
+    if not keep and not LOGINS_PER_IP.maximum:
+        return
 
     def check(tx: Transaction) -> None:
         _charge(tx, LOGINS_PER_IP, f"ip:{source_ip or 'unknown'}", 1, now)
