@@ -8,7 +8,8 @@ from urllib.parse import urlencode
 import pytest
 
 from upvend.aliyun.callback_binding import callback_binding
-from upvend.errors import BadRequest, Forbidden, ValidationFailed
+from upvend import settings
+from upvend.errors import BadRequest, ConfigurationError, Forbidden, UpstreamError, ValidationFailed
 from upvend.notices.oss_callback import (PublicKeyCache, accepted_buckets, oss_notice, parse_callback_body,
                                          signed_text, verify_oss_callback)
 from tests.unit.test_oss_callback_verify import A4_KEY_URL, A4_PEM, CountingFetcher, a4_headers
@@ -140,3 +141,50 @@ def test_zero_image_dimensions_are_not_recorded_as_known():
     body = ("bucket=b&object=uploads/u/p.png&imageInfo.width=0&imageInfo.height=0&imageInfo.format=png"
             + _pinned(key="uploads/u/p.png"))
     assert oss_notice(parse_callback_body(body.encode(), "")).extra == {"format": "png"}
+
+
+def test_a_configured_key_url_with_a_backslash_is_refused(monkeypatch):
+    # Browsers and some clients read `\` as `/`: the host would not be the one the URL seems to name.
+    monkeypatch.setenv("UPVEND_OSS_PUBKEY_URLS", "https://gosspublic.alicdn.com\\evil.example/key.pem")
+    with pytest.raises(ConfigurationError):
+        settings.get("OSS_PUBKEY_URLS")
+
+
+def test_a_callback_waits_for_anothers_key_fetch_as_long_as_oss_waits_for_the_callback():
+    assert PublicKeyCache().wait_seconds == 5.0  # OSS gives up on an upload callback after 5 s
+
+
+class _FailingFor:
+    """A key server that fails for the URLs in `failing` (a set the test changes) and counts fetches."""
+
+    def __init__(self, failing: set[str]) -> None:
+        self.failing, self.calls = failing, []
+
+    def __call__(self, url: str) -> bytes:
+        self.calls.append(url)
+        if url in self.failing:
+            raise UpstreamError("OSS public key is unreachable.", code="upstream_unreachable")
+        return A4_PEM
+
+
+def test_a_key_that_loads_frees_its_failure_slot_so_recent_failures_stay_remembered():
+    now = [0.0]
+    server = _FailingFor({"https://k/x.pem", "https://k/a.pem", "https://k/y.pem"})
+    keys = PublicKeyCache(server, max_entries=2, retry_after=60, clock=lambda: now[0])
+
+    def get(name: str, at: float):
+        now[0] = at
+        return keys.get(f"https://k/{name}.pem")
+
+    for name, at in (("x", 0), ("a", 1)):
+        with pytest.raises(UpstreamError):
+            get(name, at)
+    server.failing.discard("https://k/a.pem")
+    assert get("a", 62) is not None  # a's failure has expired; its key loads
+    for name, at in (("x", 63), ("y", 64)):  # x fails again, then y: two failures to remember
+        with pytest.raises(UpstreamError):
+            get(name, at)
+    fetches = len(server.calls)
+    with pytest.raises(UpstreamError):
+        get("x", 65)  # still remembered: refused without another fetch
+    assert len(server.calls) == fetches
