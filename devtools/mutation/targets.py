@@ -83,6 +83,7 @@ TARGETS: dict[str, list[str]] = {
         "tests/storage/test_notice_ranking.py",
         "tests/storage/test_media_repository.py",
         "tests/storage/test_notice_rows.py",
+        "tests/storage/test_media_lifecycle.py",
         # SQLite for all of them; PostgreSQL, the one backend that binds JSON differently, for the JSON test.
         "-k", "not mariadb and not pgbouncer and (not postgresql or extra_is_json)",
     ],
