@@ -1,4 +1,5 @@
-"""Emulated Tencent Cloud: API 3.0 (STS AssumeRole), COS, VOD UGC upload, and their admin endpoints."""
+"""Emulated Tencent Cloud: API 3.0 (STS AssumeRole, VOD DescribeMediaInfos), COS, VOD UGC upload, and their admin
+endpoints."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from devtools.emulator.tencent.admin import TencentAdminService
 from devtools.emulator.tencent.cos import CosService
 from devtools.emulator.tencent.state import TencentState
 from devtools.emulator.tencent.sts import TencentApiService
+from devtools.emulator.tencent.vod_media_api import VodMediaApi
 from devtools.emulator.tencent.vod_ugc import VodUgcService
 
 
@@ -16,5 +18,5 @@ def tencent_services(emulator: Any) -> list[Service]:
     """The Tencent services, sharing one account state (kept on `emulator.tencent`)."""
     state = TencentState()
     emulator.tencent = state
-    return [TencentAdminService(state), TencentApiService(state), VodUgcService(state, emulator),
+    return [TencentAdminService(state), VodMediaApi(emulator), TencentApiService(state), VodUgcService(state, emulator),
             CosService(state, emulator)]
