@@ -72,11 +72,12 @@ def media_info(media: dict[str, Any], filters: tuple[str, ...]) -> dict[str, Any
             "ClassPath": "", "CoverUrl": media.get("coverUrl", ""), "Type": media.get("mediaType", ""),
             "MediaUrl": media.get("mediaUrl", ""), "Vid": media["fileId"], "Category": "Video", "Status": "Normal",
             "SourceInfo": {"SourceType": "Upload", "SourceContext": media.get("sourceContext", "")},
-            "StorageRegion": media.get("storageRegion", ""), "TagSet": [], "StorageClass": "STANDARD"}
+            "StorageRegion": media.get("storageRegion", ""), "StoragePath": media.get("storagePath", ""),
+            "TagSet": [], "StorageClass": "STANDARD"}
     if "metaData" in filters:
         info["MetaData"] = {"Size": media["size"], "Container": media.get("mediaType", ""), "Bitrate": 0,
                             "Height": 0, "Width": 0, "Duration": 0, "Rotate": 0, "VideoStreamSet": [],
-                            "AudioStreamSet": [], "VideoDuration": 0, "AudioDuration": 0, "Md5": ""}
+                            "AudioStreamSet": [], "VideoDuration": 0, "AudioDuration": 0}
     if "transcodeInfo" in filters:
         source = {"Url": media.get("mediaUrl", ""), "Definition": 0, "Size": media["size"], "Container": ""}
         info["TranscodeInfo"] = {"TranscodeSet": [source, *({"Url": url, "Definition": definition}

@@ -133,7 +133,7 @@ def _confirmed(notice: MediaNotice, answer: CloudAnswer, repo: MediaRepository) 
     if cloud.transcodes:
         extra["transcodes"] = cloud.transcodes
     status = "ready" if cloud.transcodes else notice.status
-    return replace(notice, status=status, media_url=cloud.media_url, extra=extra)
+    return replace(notice, status=status, owner=cloud.owner, media_url=cloud.media_url, extra=extra)
 
 
 def reread_notices(notices: Iterable[MediaNotice], *, repo: MediaRepository | None = None,
