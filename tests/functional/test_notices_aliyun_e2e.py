@@ -35,6 +35,8 @@ def _upload_video(gateway, token: str, data: bytes = VIDEO_BYTES) -> tuple[dict,
 def test_vod_video_upload_ends_ready_with_urls_and_cover(gateway, emulator, login, stack, switch):
     token = login(fresh_name())
     video, key = _upload_video(gateway, token)
+    wait_for_media(gateway, token, video["videoId"], status="ready")
+    wait_idle(emulator)  # VOD's answer is ready from the first notice; the later ones still touch the row
     row = wait_for_media(gateway, token, video["videoId"], status="ready")
     file_url = f"{stack.emulator_url}/outin-upvend-local/{key}"
     assert (row["provider"], row["kind"], row["title"]) == ("aliyun", "video", "Sea trip")
