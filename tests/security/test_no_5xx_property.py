@@ -117,6 +117,9 @@ class OneBatch:
     def confirm(self, handles: list[str]) -> None:
         self.confirmed += handles
 
+    def backlog(self) -> int:
+        return len(self.events)
+
     def describe(self, file_ids: list[str]) -> Any:
         from upvend.notices.tencent_vod_media import describe_media
         return describe_media(file_ids)
@@ -125,11 +128,12 @@ class OneBatch:
 @PROPERTY
 @given(event=tencent_events)
 def test_tencent_vod_pulled_event(client, event):
+    from upvend.deadline import Deadline
     from upvend.notices.tencent_vod_pull import pull_and_record
 
     pulled = {**event, "EventHandle": "h-fuzz"} if isinstance(event, dict) else event
     source = OneBatch([pulled])
-    summary = pull_and_record(source, max_batches=1)
+    summary = pull_and_record(source, budget=Deadline(30))
     assert summary["failed"] == 0
     if isinstance(pulled, dict):
         assert source.confirmed == ["h-fuzz"]  # applied, ignored or refused: never left to come back forever
