@@ -28,6 +28,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from bench.vod_videos import create_videos, emulated_vod
 from devtools.gateway.events import IncomingRequest, fc_http_event
 
 REPO = Path(__file__).resolve().parents[1]
@@ -56,8 +57,11 @@ def _load(folder: str, attribute: str) -> Any:
     return getattr(module, attribute)
 
 
-def plan(total: int, duration: float, seed: int = 18) -> list[dict[str, Any]]:
-    """`total` deliveries over `duration` s: 30 % redeliveries, 40 % of the VOD events on 3 hot videos."""
+def plan(total: int, duration: float, seed: int = 18,
+         video_ids: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """`total` deliveries over `duration` s: 30 % redeliveries, 40 % of the VOD events on 3 hot videos.
+
+    `video_ids` maps the plan's video names to the VideoIds VOD gave them (see `video_names`)."""
     rng = random.Random(seed)
     unique: list[dict[str, Any]] = []
     for i in range(int(total * 0.7)):
@@ -66,11 +70,19 @@ def plan(total: int, duration: float, seed: int = 18) -> list[dict[str, Any]]:
             unique.append({"id": i, "kind": kind, "video": f"hot{i % HOT_VIDEOS:02d}", "snapshot": i})
         else:
             unique.append({"id": i, "kind": kind, "video": f"v{i:07d}"})
+    for d in unique:
+        if d["kind"] == "vod-callback" and video_ids is not None:
+            d["video"] = video_ids[d["video"]]
     for d in unique:  # one payload per notice: a redelivery is the same event again
         d["event"] = _vod_body(d) if d["kind"] == "vod-callback" else _trigger_event(d)
     deliveries = unique + [rng.choice(unique) for _ in range(total - len(unique))]
     rng.shuffle(deliveries)
     return [{**d, "at": duration * n / max(1, len(deliveries))} for n, d in enumerate(deliveries)]
+
+
+def video_names(total: int, duration: float) -> list[str]:
+    """The videos a plan's VOD callbacks name (each must exist in VOD: the callback function reads it back)."""
+    return sorted({d["video"] for d in plan(total, duration) if d["kind"] == "vod-callback"})
 
 
 def _vod_body(d: dict[str, Any]) -> bytes:
@@ -233,49 +245,56 @@ def run(url: str, admin_url: str, *, instances: dict[str, int], total: int, dura
         cloud_env: dict[str, str] | None = None) -> dict[str, Any]:
     """One configuration: `instances[function]` warm processes per function, `total` notices over `duration` s.
     `cloud_env`: the role key and OSS endpoint the OSS trigger's HeadObject uses (the emulator's)."""
+    with emulated_vod() as vod_settings:
+        env = {**vod_settings, **(cloud_env or {}), "UPVEND_DATABASE_URL": url, "UPVEND_DATABASE_CONNECTIONS": "1", "UPVEND_ALIYUN_VOD_CALLBACK_URL": VOD_URL,
+               "UPVEND_ALIYUN_VOD_CALLBACK_KEY": VOD_KEY, "UPVEND_UPLOAD_PREFIX": "uploads",
+               # The VOD callbacks read their videos back from the emulated VOD (its own endpoint setting).
+               "UPVEND_ALIYUN_VOD_ENDPOINT": vod_settings["UPVEND_ALIYUN_VOD_ENDPOINT"]}
+        saved = {k: os.environ.get(k) for k in env}
+        os.environ.update(env)
+        try:
+            return _run(url, admin_url, instances, total, duration)
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+
+
+def _run(url: str, admin_url: str, instances: dict[str, int], total: int, duration: float) -> dict[str, Any]:
     from upvend.storage.database import Database
 
-    env = {**(cloud_env or {}), "UPVEND_DATABASE_URL": url, "UPVEND_DATABASE_CONNECTIONS": "1", "UPVEND_ALIYUN_VOD_CALLBACK_URL": VOD_URL,
-           "UPVEND_ALIYUN_VOD_CALLBACK_KEY": VOD_KEY, "UPVEND_UPLOAD_PREFIX": "uploads"}
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        Database(url).ready()
-        handlers = {"vod-callback": _load("aliyun_vod_callback", "handler"),
-                    "oss-trigger": _load("aliyun_oss_trigger", "handler"),
-                    "cos-trigger": _load("tencent_cos_trigger", "main_handler")}
-        deliveries = plan(total, duration)
-        # Each function has its own instances; the platform hands a delivery to any of them.
-        shares = {kind: [[] for _ in range(count)] for kind, count in instances.items()}
-        rng = random.Random(7)
-        for d in deliveries:
-            pool = shares[d["kind"]]
-            pool[rng.randrange(len(pool))].append(d)
-        everyone = [share for pools in shares.values() for share in pools]
-        ctx = multiprocessing.get_context("fork")
-        out = ctx.Queue()
-        go, start_at = ctx.Event(), ctx.Value("d", 0.0)
-        procs = [ctx.Process(target=_instance, args=(share, handlers, go, start_at, out), daemon=True)
-                 for share in everyone]
-        for p in procs:
-            p.start()
-        stop, peak = threading.Event(), [0]
-        sampler = threading.Thread(target=_server_connections, args=(admin_url, stop, peak), daemon=True)
-        sampler.start()
-        start_at.value = time.monotonic() + 0.5  # every instance forked before the first send
-        go.set()
-        reports = [out.get(timeout=duration + 120) for _ in procs]
-        for p in procs:
-            p.join(10)
-        stop.set()
-        sampler.join(5)
-        return _summary(url, deliveries, reports, len(everyone), peak[0])
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    Database(url).ready()
+    handlers = {"vod-callback": _load("aliyun_vod_callback", "handler"),
+                "oss-trigger": _load("aliyun_oss_trigger", "handler"),
+                "cos-trigger": _load("tencent_cos_trigger", "main_handler")}
+    deliveries = plan(total, duration, video_ids=create_videos(video_names(total, duration)))
+    # Each function has its own instances; the platform hands a delivery to any of them.
+    shares = {kind: [[] for _ in range(count)] for kind, count in instances.items()}
+    rng = random.Random(7)
+    for d in deliveries:
+        pool = shares[d["kind"]]
+        pool[rng.randrange(len(pool))].append(d)
+    everyone = [share for pools in shares.values() for share in pools]
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+    go, start_at = ctx.Event(), ctx.Value("d", 0.0)
+    procs = [ctx.Process(target=_instance, args=(share, handlers, go, start_at, out), daemon=True)
+             for share in everyone]
+    for p in procs:
+        p.start()
+    stop, peak = threading.Event(), [0]
+    sampler = threading.Thread(target=_server_connections, args=(admin_url, stop, peak), daemon=True)
+    sampler.start()
+    start_at.value = time.monotonic() + 0.5  # every instance forked before the first send
+    go.set()
+    reports = [out.get(timeout=duration + 120) for _ in procs]
+    for p in procs:
+        p.join(10)
+    stop.set()
+    sampler.join(5)
+    return _summary(url, deliveries, reports, len(everyone), peak[0])
 
 
 def _summary(url: str, deliveries: list[dict[str, Any]], reports: list[dict[str, Any]], instances: int,

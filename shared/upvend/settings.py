@@ -57,6 +57,14 @@ def http_origin(raw: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def on_off(raw: str) -> bool:
+    """Parser for a switch: `on`/`true`/`1` or `off`/`false`/`0`."""
+    value = raw.strip().lower()
+    if value not in ("on", "true", "1", "off", "false", "0"):
+        raise ValueError("must be on or off")
+    return value in ("on", "true", "1")
+
+
 def _csv(raw: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in raw.split(",") if part.strip())
 

@@ -22,7 +22,9 @@ import pytest
 from devtools.local_env import DEV_TENCENT_VOD_CALLBACK_TOKEN
 from devtools.template import load_template
 from tests.conftest import bearer
+from tests.functional.aliyun_support import vod_bucket
 from tests.functional.media_rows import unique, vod_headers
+from tests.functional.test_notices_tencent_e2e import ugc_upload
 from tests.functional.test_storage_triggers import cos_event, oss_event
 from tests.functional.test_tencent_vod_callback import new_file
 from upvend import settings
@@ -47,10 +49,22 @@ def authorized(request: dict[str, Any], token: str) -> dict[str, Any]:
 
 # function -> job builder(ctx); ctx has the stack, a gateway client and a logged-in token.
 def _vod_callback(ctx) -> dict:
+    # A video VOD has (the function reads it back), uploaded as the upload SDKs do.
+    made = ctx.gateway.post("/aliyun/vod/upload-video", json={"title": "clip", "fileName": "clip.mp4"},
+                            headers=bearer(ctx.token))
+    assert made.status_code == 200, made.text
+    bucket, key = vod_bucket(made.json()["uploadAddress"], made.json()["uploadAuth"])
+    assert bucket.put_object(key, b"\x00\x00\x00\x18ftypmp42 env check").status == 200
     url = ctx.stack.settings["UPVEND_ALIYUN_VOD_CALLBACK_URL"]
-    event = {"Status": "success", "EventTime": "2024-05-01T08:00:00Z", "EventType": "FileUploadComplete",
-             "VideoId": unique("v"), "Size": 10, "Extend": json.dumps({"uid": "o-envcheck"})}
+    event = {"Status": "success", "EventTime": unique("2024-05-01T08:00:00Z-"), "EventType": "FileUploadComplete",
+             "VideoId": made.json()["videoId"], "Size": 10, "Extend": json.dumps({"uid": "o-envcheck"})}
     return {"request": post("/aliyun/vod/callback", event, *vod_headers(url).items())}
+
+
+def _tencent_vod_callback(ctx) -> dict:
+    file_id = ugc_upload(ctx.gateway, ctx.stack, ctx.token)["fileId"]  # a file VOD has: it is read back
+    return {"request": post(f"/tencent/vod/callback/{DEV_TENCENT_VOD_CALLBACK_TOKEN}",
+                            new_file(file_id, owner="o-envcheck"))}
 
 
 def _oss_callback(ctx) -> dict:
@@ -122,8 +136,7 @@ JOBS: dict[str, Callable[[Any], dict]] = {
     "aliyun-vod-callback": _vod_callback,
     "aliyun-oss-callback": _oss_callback,
     "aliyun-oss-trigger": lambda ctx: {"event": oss_event(f"uploads/o-envcheck/2024/05/{unique('')}.jpg")},
-    "tencent-vod-callback": lambda ctx: {"request": post(f"/tencent/vod/callback/{DEV_TENCENT_VOD_CALLBACK_TOKEN}",
-                                                         new_file(unique(""), owner="o-envcheck"))},
+    "tencent-vod-callback": _tencent_vod_callback,
     "tencent-cos-trigger": lambda ctx: {"event": cos_event(f"uploads/o-envcheck/2024/05/{unique('')}.mp4")},
     "tencent-vod-pull": lambda ctx: {"event": {"Type": "Timer", "TriggerName": "pull-vod-events",
                                                "Time": "2024-05-01T00:00:00Z", "Message": ""}},

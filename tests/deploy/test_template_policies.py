@@ -25,8 +25,9 @@ TEMPLATE = load_template(REPO / "template.yaml")
 # the VOD functions one upload API each; STS functions AssumeRole on the upload role; the Aliyun PostObject
 # form is signed with the function's own role key, so OSS authorises the upload as that role's PutObject;
 # the Tencent PostObject form is signed with keys from AssumeRole; the OSS trigger reads each object's
-# Content-Type with HeadObject. Everything else calls no cloud API (WeChat, callbacks and the COS trigger
-# only write the database); the VOD pull timer pulls and confirms events.
+# Content-Type with HeadObject; the VOD callbacks read each notice's media back from VOD (their bodies are
+# hints). Everything else calls no cloud API (WeChat, the OSS callback and the COS trigger only write the
+# database); the VOD pull timer pulls and confirms events, and reads each file back.
 CALLS = {
     "aliyun-vod-upload-video": {"vod:CreateUploadVideo"},
     "aliyun-vod-refresh-video": {"vod:RefreshUploadVideo"},
@@ -36,7 +37,10 @@ CALLS = {
     "aliyun-oss-trigger": {"oss:GetObject"},
     "tencent-cos-sts": {"sts:AssumeRole"},
     "tencent-cos-post-policy": {"sts:AssumeRole"},
-    "tencent-vod-pull": {"vod:PullEvents", "vod:ConfirmEvents", "vod:DescribeEventsState"},
+    "tencent-vod-pull": {"vod:PullEvents", "vod:ConfirmEvents", "vod:DescribeEventsState",
+                         "vod:DescribeMediaInfos"},
+    "aliyun-vod-callback": {"vod:GetVideoInfo", "vod:GetPlayInfo", "vod:GetImageInfo"},
+    "tencent-vod-callback": {"vod:DescribeMediaInfos"},
     # GET /media signs object URLs with the function's own key (read access to the upload prefix) and asks
     # Aliyun VOD for signed play and image URLs when no URL-signing key is configured; DELETE /media/{id}
     # deletes the object (upload prefix only) or the VOD media.

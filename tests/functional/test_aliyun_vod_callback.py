@@ -1,4 +1,5 @@
-"""POST /aliyun/vod/callback through the local gateway: signed notices make exact rows, others none."""
+"""POST /aliyun/vod/callback through the local gateway: signed notices make exact rows from VOD's own answer
+(the media is read back from the emulated VOD), others none."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import time
 
 import pytest
 
+from tests.functional.aliyun_support import IMAGE_BYTES, VIDEO_BYTES, inject_fault, vod_media
 from tests.functional.media_rows import UNAVAILABLE_DATABASES, repo, unique, vod_headers
-from upvend.storage.media import MediaRecord
+from tests.functional.notices_support import switch  # noqa: F401 (fixture)
 
 PATH = "/aliyun/vod/callback"
 
@@ -36,31 +38,53 @@ def post(gateway, url: str, event: dict, **header_args):
                                                                   **vod_headers(url, **header_args)})
 
 
-def test_upload_complete_completes_the_uploading_row(gateway, url):
-    video_id = unique("v")
-    repo().create_uploading(MediaRecord(provider="aliyun", media_id=video_id, kind="video", status="uploading",
-                                        owner="o-alice", title="cat.mp4"))
+@pytest.fixture
+def held(switch):
+    """VOD's own callbacks held: each test posts the notices itself, for media the emulated VOD really has."""
+    switch(aliyunVodEvents=False)
+
+
+def test_upload_complete_completes_the_uploading_row_with_vods_answer(gateway, url, stack, held):
+    video_id, path = vod_media("o-alice", data=VIDEO_BYTES)
     response = post(gateway, url, upload_event(video_id))
     assert response.status_code == 200, response.text
     assert response.json() == {"status": "recorded"}
     row = repo().get("aliyun", video_id)
+    # Size and URL are VOD's (GetVideoInfo / GetPlayInfo), not the body's 1439213 and outin.example URL.
     assert (row.owner, row.status, row.title, row.size, row.media_url) == (
-        "o-alice", "uploaded", "cat.mp4", 1439213, f"https://outin.example/{video_id}.mp4")
+        "o-alice", "ready", "cat", len(VIDEO_BYTES), f"{stack.emulator_url}/{path}")
+    assert row.extra["vodStatus"] == "Normal" and row.extra["streams"]["mp4:OD"]["size"] == len(VIDEO_BYTES)
 
 
-def test_transcode_before_upload_still_ends_ready_with_upload_fields(gateway, url):
-    video_id = unique("v")
+def test_transcode_before_upload_still_ends_ready_with_upload_fields(gateway, url, stack, held):
+    video_id, path = vod_media("o-alice", data=VIDEO_BYTES, row=False)
     assert post(gateway, url, transcode_event(video_id)).status_code == 200
     assert repo().get("aliyun", video_id).status == "ready"
     assert post(gateway, url, upload_event(video_id)).status_code == 200
     row = repo().get("aliyun", video_id)
     assert (row.status, row.size, row.media_url, row.owner) == (
-        "ready", 1439213, f"https://outin.example/{video_id}.mp4", "o-alice")
-    assert row.extra["streams"]["m3u8:LD"]["url"] == f"https://cdn.example/{video_id}-ld.m3u8"
+        "ready", len(VIDEO_BYTES), f"{stack.emulator_url}/{path}", "o-alice")
+    assert set(row.extra["streams"]) == {"mp4:OD"}  # what VOD plays, not the body's StreamInfos
 
 
-def test_redelivery_changes_nothing(gateway, url):
-    video_id = unique("v")
+def test_a_video_vod_has_no_file_for_yet_is_not_recorded(gateway, url, held):
+    video_id, _ = vod_media("o-alice", data=None)
+    response = post(gateway, url, upload_event(video_id))
+    assert (response.status_code, response.json()) == (200, {"status": "ignored"})
+    assert repo().get("aliyun", video_id).status == "uploading"
+
+
+def test_a_failed_read_answers_5xx_so_vod_retries(gateway, emulator, url, held):
+    video_id, _ = vod_media("o-alice", data=VIDEO_BYTES)
+    inject_fault(emulator, "GetVideoInfo", code="ServiceUnavailable", status=503)
+    response = post(gateway, url, upload_event(video_id))
+    assert response.status_code in (502, 503) and "error" in response.json()
+    assert repo().get("aliyun", video_id).status == "uploading"
+    assert post(gateway, url, upload_event(video_id)).json() == {"status": "recorded"}  # VOD's retry
+
+
+def test_redelivery_changes_nothing(gateway, url, held):
+    video_id, _ = vod_media("o-alice", data=VIDEO_BYTES)
     assert post(gateway, url, upload_event(video_id)).json() == {"status": "recorded"}
     first = repo().get("aliyun", video_id)
     for _ in range(2):
@@ -71,21 +95,25 @@ def test_redelivery_changes_nothing(gateway, url):
     assert repo().event_count(f"aliyun-vod:FileUploadComplete:{video_id}:2024-05-01T08:00:00Z") == 1
 
 
-def test_image_snapshot_and_attached_media(gateway, url):
-    image_id, video_id, attached_id = unique("i"), unique("v"), unique("a")
+def test_image_snapshot_and_attached_media(gateway, url, stack, held):
+    image_id, image_path = vod_media("o-alice", "image", data=IMAGE_BYTES)
+    video_id, video_path = vod_media("o-alice", data=VIDEO_BYTES)
+    attached_id = unique("a")
     assert post(gateway, url, {"Status": "success", "EventType": "ImageUploadComplete", "ImageId": image_id,
                                "Size": 10, "FileURL": "https://outin.example/i.jpg",
                                "Extend": "{\"uid\":\"o-alice\"}"}).status_code == 200
     assert post(gateway, url, {"EventType": "SnapshotComplete", "VideoId": video_id, "Status": "success",
                                "CoverUrl": "https://cdn.example/c.jpg"}).status_code == 200
-    assert post(gateway, url, {"EventType": "AttachedMediaUploadComplete", "Status": "success",
-                               "AttachedMediaId": attached_id, "Size": 3,
-                               "FileURL": "https://vod.example/a.png"}).status_code == 200
+    # upvend issues no attached-media credential: no owner can be established, nothing is written.
+    answer = post(gateway, url, {"EventType": "AttachedMediaUploadComplete", "Status": "success",
+                                 "AttachedMediaId": attached_id, "Size": 3, "FileURL": "https://vod.example/a.png"})
+    assert answer.json() == {"status": "ignored"}
     image = repo().get("aliyun", image_id)
-    assert (image.kind, image.status, image.media_url, image.owner) == (
-        "image", "ready", "https://outin.example/i.jpg", "o-alice")
-    assert repo().get("aliyun", video_id).cover_url == "https://cdn.example/c.jpg"
-    assert repo().get("aliyun", attached_id).kind == "file"
+    assert (image.kind, image.status, image.media_url, image.size, image.owner) == (
+        "image", "ready", f"{stack.emulator_url}/{image_path}", len(IMAGE_BYTES), "o-alice")
+    bucket = video_path.split("/", 1)[0]
+    assert repo().get("aliyun", video_id).cover_url == f"{stack.emulator_url}/{bucket}/snapshot/{video_id}/cover-00001.jpg"
+    assert repo().get("aliyun", attached_id) is None
 
 
 def test_other_event_types_are_acknowledged_and_not_recorded(gateway, url):
@@ -120,11 +148,11 @@ def test_unverified_notices_are_rejected_without_a_row(gateway, url, case):
     assert repo().get("aliyun", video_id) is None
 
 
-def test_previous_key_is_accepted_during_rotation_and_window_is_a_setting(gateway, url, monkeypatch):
+def test_previous_key_is_accepted_during_rotation_and_window_is_a_setting(gateway, url, monkeypatch, held):
     monkeypatch.setenv("UPVEND_ALIYUN_VOD_CALLBACK_KEY_PREVIOUS", "OldVodKey123")
-    video_id = unique("v")
-    assert post(gateway, url, upload_event(video_id), key="OldVodKey123").status_code == 200
-    assert repo().get("aliyun", video_id).status == "uploaded"
+    video_id, _ = vod_media("o-alice", data=VIDEO_BYTES)
+    assert post(gateway, url, upload_event(video_id), key="OldVodKey123").json() == {"status": "recorded"}
+    assert repo().get("aliyun", video_id).status == "ready"
     monkeypatch.setenv("UPVEND_ALIYUN_VOD_CALLBACK_WINDOW_SECONDS", "10")
     late = unique("v")
     assert post(gateway, url, upload_event(late), ts=int(time.time()) - 60).status_code == 403

@@ -17,7 +17,7 @@ import pytest
 from tests.conftest import bearer
 from tests.functional.aliyun_support import fresh_name, vod_bucket
 from tests.functional.media_rows import repo
-from tests.functional.notices_support import switch, wait_for_media  # noqa: F401 (fixture)
+from tests.functional.notices_support import switch, wait_for_media, wait_idle  # noqa: F401 (fixture)
 from tests.functional.tencent_support import fresh_user, sts_put
 from tests.functional.test_notices_aliyun_e2e import JPEG_BYTES, VIDEO_BYTES, _upload_video
 from tests.functional.test_notices_tencent_e2e import VIDEO as UGC_VIDEO, ugc_upload
@@ -124,10 +124,12 @@ def test_aliyun_vod_video_plays_through_type_a_urls(gateway, login, stack, switc
     _assert_closed(_expired_links("aliyun", video["videoId"]).play_url, "expired")
 
 
-def test_aliyun_vod_urls_come_from_get_play_info_without_a_local_key(gateway, login, stack, switch, monkeypatch):
+def test_aliyun_vod_urls_come_from_get_play_info_without_a_local_key(gateway, emulator, login, stack, switch,
+                                                                     monkeypatch):
     token = login(fresh_name())
     video, _ = _upload_video(gateway, token)
     wait_for_media(gateway, token, video["videoId"], status="ready")
+    wait_idle(emulator)  # the VOD callbacks read the video back with GetPlayInfo too
     monkeypatch.delenv("UPVEND_ALIYUN_VOD_PLAY_AUTH_KEY")
     before = _calls(stack, "GetPlayInfo")
     row = next(i for i in gateway.get("/media", headers=bearer(token)).json()["items"]

@@ -35,12 +35,16 @@ def _upload_video(gateway, token: str, data: bytes = VIDEO_BYTES) -> tuple[dict,
 def test_vod_video_upload_ends_ready_with_urls_and_cover(gateway, emulator, login, stack, switch):
     token = login(fresh_name())
     video, key = _upload_video(gateway, token)
+    wait_for_media(gateway, token, video["videoId"], status="ready")
+    wait_idle(emulator)  # VOD's answer is ready from the first notice; the later ones still touch the row
     row = wait_for_media(gateway, token, video["videoId"], status="ready")
     file_url = f"{stack.emulator_url}/outin-upvend-local/{key}"
     assert (row["provider"], row["kind"], row["title"]) == ("aliyun", "video", "Sea trip")
     assert row["size"] == len(VIDEO_BYTES) and row["mediaUrl"] == file_url
     assert row["coverUrl"].startswith(f"{stack.emulator_url}/outin-upvend-local/snapshot/{video['videoId']}/")
-    assert row["extra"]["fileName"] == "trip.mp4" and "stream.LD" in row["extra"]
+    # Read back from VOD (GetVideoInfo / GetPlayInfo), not taken from the callback bodies.
+    assert row["extra"]["fileName"] == "trip.mp4" and row["extra"]["vodStatus"] == "Normal"
+    assert row["extra"]["streams"]["mp4:OD"]["url"] == file_url
     assert stored(gateway.get(f"/media/{row['id']}", headers=bearer(token)).json()) == stored(row)
     # The row the credential function created is the one the notices completed: one row, four events.
     assert [i["mediaId"] for i in my_media(gateway, token)] == [video["videoId"]]

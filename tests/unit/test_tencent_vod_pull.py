@@ -9,6 +9,7 @@ import pytest
 from tests.unit.test_aliyun_cold_start import modules_loaded_by
 from upvend.deadline import Deadline
 from upvend.errors import StorageUnavailable, UpstreamError
+from upvend.notices.tencent_vod_media import CloudAnswer, CloudFile
 from upvend.notices.tencent_vod_pull import pull_and_record
 
 
@@ -22,15 +23,31 @@ def upload(file_id: str, handle: str | None = None, owner: str = "o-alice") -> d
 
 
 class FakeVod:
-    """PullEvents hands out the given batches in turn; ConfirmEvents is recorded; the backlog is what is left."""
+    """PullEvents hands out the given batches in turn; ConfirmEvents is recorded; the backlog is what is left;
+    DescribeMediaInfos knows the files of the events handed out (with their SourceContext), except `unknown`."""
 
-    def __init__(self, *batches: list[dict[str, Any]], backlog_fails: bool = False) -> None:
+    def __init__(self, *batches: list[dict[str, Any]], backlog_fails: bool = False,
+                 unknown: frozenset[str] = frozenset(), describe_fails: bool = False) -> None:
         self.batches = list(batches)
         self.confirmed: list[list[str]] = []
         self.backlog_fails = backlog_fails
+        self.owners: dict[str, str | None] = {}
+        self.unknown, self.describe_fails = unknown, describe_fails
 
     def pull(self) -> list[dict[str, Any]]:
-        return self.batches.pop(0) if self.batches else []
+        batch = self.batches.pop(0) if self.batches else []
+        for event in batch:
+            upload_event = event.get("FileUploadEvent") or {}
+            if upload_event.get("FileId"):
+                source = upload_event.get("MediaBasicInfo", {}).get("SourceInfo", {})
+                self.owners[upload_event["FileId"]] = source.get("SourceContext")
+        return batch
+
+    def describe(self, file_ids: list[str]) -> CloudAnswer:
+        if self.describe_fails:
+            raise UpstreamError("VOD did not answer.", code="tencent_unreachable")
+        known = {f: CloudFile(f, owner=self.owners.get(f)) for f in file_ids if f not in self.unknown}
+        return CloudAnswer(known, frozenset(set(file_ids) - set(known)))
 
     def confirm(self, handles: list[str]) -> None:
         self.confirmed.append(list(handles))
@@ -47,6 +64,9 @@ class FakeRepo:
     def __init__(self, down: set[str] = frozenset()) -> None:
         self.down = down
         self.keys: set[str] = set()
+
+    def get(self, provider: str, media_id: str) -> None:
+        return None  # no row yet: the owner is VOD's SourceContext
 
     def apply(self, notice) -> bool:
         if notice.media_id in self.down:
@@ -118,6 +138,22 @@ def test_an_unreadable_backlog_does_not_fail_the_run(monkeypatch):
     vod = FakeVod([upload("1", "h1")], [upload("2", "h2")], backlog_fails=True)
     summary = pull_and_record(vod, FakeRepo(), budget=Deadline(1))
     assert (summary["confirmed"], summary["drained"], summary["backlog"]) == (1, False, None)
+
+
+def test_events_for_files_vod_does_not_know_are_confirmed_without_a_write():
+    vod = FakeVod([upload("gone", "h1"), upload("2", "h2")], unknown=frozenset({"gone"}))
+    repo = FakeRepo()
+    summary = pull_and_record(vod, repo, budget=Deadline(60))
+    assert vod.confirmed == [["h1", "h2"]]
+    assert (summary["ignored"], summary["recorded"]) == (1, 1)
+    assert repo.keys == {"tencent-vod:NewFileUpload:2"}
+
+
+def test_a_failed_read_back_leaves_the_event_unconfirmed():
+    vod = FakeVod([upload("1", "h1")], describe_fails=True)
+    with pytest.raises(UpstreamError):
+        pull_and_record(vod, FakeRepo(), budget=Deadline(60))
+    assert vod.confirmed == []
 
 
 def test_loading_the_pull_function_imports_no_sdk():

@@ -12,6 +12,7 @@ from devtools.emulator.aliyun.sts import assume_role
 from devtools.emulator.aliyun.vod import VodApi
 from devtools.emulator.aliyun.vod_delete import VodDeleteApi
 from devtools.emulator.aliyun.vod_play import VodPlayApi
+from devtools.emulator.aliyun.vod_reads import VodReadsApi
 from devtools.emulator.service import Service
 
 
@@ -20,5 +21,6 @@ def aliyun_services(emulator: Any, state: AliyunState | None = None) -> list[Ser
     state = state or AliyunState()
     vod = VodApi(state, emulator.config.public_url)
     handlers = {("sts", "AssumeRole"): lambda params, key: assume_role(state, params, key), **vod.handlers(),
-                **VodPlayApi(state, emulator).handlers(), **VodDeleteApi(state, emulator).handlers()}
+                **VodPlayApi(state, emulator).handlers(), **VodDeleteApi(state, emulator).handlers(),
+                **VodReadsApi(state, emulator).handlers()}
     return [AliyunAdminService(state), RpcService(state, handlers), OssService(state, emulator)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,7 @@ class VodMedia:
     key: str
     params: dict[str, str]
     refreshed: int = 0
+    created_at: float = field(default_factory=time.time)
 
 
 @dataclass

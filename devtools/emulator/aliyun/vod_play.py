@@ -71,8 +71,16 @@ class VodPlayApi:
         url = self._url(media.bucket, media.key, self._auth_timeout(params))
         if url is None:
             raise RpcError("InvalidImage.NotFound", "The image has not been uploaded.", 404)
+        stored = self.emulator.store.get(media.bucket, media.key)[0]
+        created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(media.created_at))
+        # Field names from the SDK's GetImageInfoResponseBody model; Mezzanine.FileSize is a string there.
         return {"ImageInfo": {"ImageId": media.media_id, "URL": url, "Status": "Normal",
-                              "Title": media.params.get("Title", "")}}
+                              "Title": media.params.get("Title", ""), "ImageType": media.params.get("ImageType", ""),
+                              "Tags": media.params.get("Tags", ""), "CreationTime": created,
+                              "StorageLocation": f"{media.bucket}.oss-{self.state.dev.region}.aliyuncs.com",
+                              "AppId": media.params.get("AppId", "app-1000000"), "CateId": 0,
+                              "Mezzanine": {"FileURL": url, "FileSize": str(stored.size),
+                                            "OriginalFileName": media.key.rsplit("/", 1)[-1]}}}
 
     def handlers(self) -> dict[tuple[str, str], Any]:
         return {("vod", "GetPlayInfo"): self.get_play_info, ("vod", "GetImageInfo"): self.get_image_info}

@@ -34,7 +34,7 @@ def notice_services(emulator: Any, template_path: Path = TEMPLATE) -> list[Servi
     callbacks: deque[dict[str, Any]] = deque(maxlen=200)
     # The OSS callback answers the uploader, so it runs first and synchronously; the rest is scheduled.
     emulator.on_upload(OssUploadCallback(emulator, callbacks.append))
-    emulator.on_upload(AliyunVodNotices(emulator, scheduler))
+    emulator.on_upload(AliyunVodNotices(emulator, scheduler, switch))
     emulator.on_upload(StorageTriggers(emulator, scheduler, template_path))
     emulator.on_upload(TencentVodNotices(emulator, scheduler, switch, queue))
     return [NoticesAdminService(switch, scheduler, queue, lambda: list(callbacks)),

@@ -1,8 +1,8 @@
 """`/_emulator/notices/...`: the delivery switch, what was sent, and the Tencent VOD pull queue.
 
 - `GET /_emulator/notices/switch` → the switch; `PUT` (or `POST`) `{"duplicates": 1, "reverse": true,
-  "tencentVodPush": false, "tencentVodTranscodeFails": true, "eventGapSeconds", "retryDelaySeconds", "pullRedeliverySeconds",
-  "pullWaitSeconds"}` changes any of it; `DELETE` restores the defaults
+  "tencentVodPush": false, "tencentVodTranscodeFails": true, "aliyunVodEvents": false, "eventGapSeconds",
+  "retryDelaySeconds", "pullRedeliverySeconds", "pullWaitSeconds"}` changes any of it; `DELETE` restores the defaults
 - `GET /_emulator/notices/deliveries` → the last notices sent (label, attempt, delivered, outcome)
 - `POST /_emulator/notices/wait?timeout=10` → 200 once every scheduled notice is sent, 504 if not in time
 - `GET /_emulator/notices/tencent-vod/events` → events waiting for PullEvents / ConfirmEvents

@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from devtools.emulator.aliyun.vod_snapshots import cover_key, store_cover
-from devtools.emulator.notices.schedule import Notice, NoticeScheduler, SendResult
+from devtools.emulator.notices.schedule import Notice, NoticeScheduler, NoticeSwitch, SendResult
 from devtools.local_env import DEV_VOD_CALLBACK_KEY
 
 CALLBACK_PATH = "/aliyun/vod/callback"
@@ -84,9 +84,10 @@ def vod_events(media: dict[str, Any], obj: Any, public_url: str) -> list[dict[st
 class AliyunVodNotices:
     """Schedules the VOD callbacks of uploads that land in VOD's storage bucket."""
 
-    def __init__(self, emulator: Any, scheduler: NoticeScheduler) -> None:
+    def __init__(self, emulator: Any, scheduler: NoticeScheduler, switch: NoticeSwitch) -> None:
         self.emulator = emulator
         self.scheduler = scheduler
+        self.switch = switch
 
     def callback_url(self, media: dict[str, Any]) -> str:
         override = (_user_data(media.get("userData")).get("MessageCallback") or {}).get("CallbackURL")
@@ -108,6 +109,8 @@ class AliyunVodNotices:
         events = vod_events(media, event.obj, public_url)
         if any(body["EventType"] == "SnapshotComplete" for body in events):
             store_cover(self.emulator.store, event.obj.bucket, media["mediaId"])
+        if not self.switch.aliyun_vod_events:  # VOD still processed the file; only its callbacks are held
+            return None
         self.scheduler.plan([self._callback(url, body) for body in events])
         return None
 

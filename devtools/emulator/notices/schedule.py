@@ -26,6 +26,7 @@ class NoticeSwitch:
     duplicates: int = 0  # extra copies of every notice, sent right after the first
     reverse: bool = False  # send each upload's notices last-first (e.g. TranscodeComplete before the upload)
     tencent_vod_push: bool = True  # push Tencent VOD events to the callback URL (they are queued for pull anyway)
+    aliyun_vod_events: bool = True  # send Aliyun VOD's callbacks (off: tests post their own for real media)
     tencent_vod_transcode_fails: bool = False  # task flows end FINISH with a failed transcode task
     event_gap_seconds: float = 0.2  # between an upload's successive notices ("a moment later")
     retry_delay_seconds: float = 1.0  # VOD retries twice, 1 s apart; triggers and pushes likewise here

@@ -110,7 +110,11 @@ class TencentVodNotices:
             task_id = f"{details.get('vodSubAppId', 0)}-Procedure-{secrets.token_hex(16)}t{secrets.randbelow(9) + 1}"
         contents = [new_file_upload(details, event.obj.size, task_id)]
         if task_id:
-            contents.append(procedure_finished(details, task_id, failed=self.switch.tencent_vod_transcode_fails))
+            failed = self.switch.tencent_vod_transcode_fails
+            contents.append(procedure_finished(details, task_id, failed=failed))
+            media = self.emulator.tencent.vod_media.get(details["fileId"])
+            if media is not None and not failed:  # what DescribeMediaInfos' TranscodeInfo lists from now on
+                media["transcodes"][TRANSCODE_DEFINITION] = transcode_url(details.get("mediaUrl", ""))
         app = int(details.get("vodSubAppId") or 0)
         self.scheduler.plan([self._publish(app, content) for content in contents])
         return None

@@ -1,4 +1,5 @@
-"""Emulated Tencent Cloud: API 3.0 (STS AssumeRole, VOD DeleteMedia), COS, VOD UGC upload, and their admin endpoints."""
+"""Emulated Tencent Cloud: API 3.0 (STS AssumeRole, VOD DescribeMediaInfos and DeleteMedia), COS, VOD UGC upload,
+and their admin endpoints."""
 
 from __future__ import annotations
 
@@ -18,4 +19,4 @@ def tencent_services(emulator: Any) -> list[Service]:
     state = TencentState()
     emulator.tencent = state
     api, uploads = TencentApiService(state), VodUgcService(state, emulator)
-    return [TencentAdminService(state), VodMediaApi(state, api, uploads), api, uploads, CosService(state, emulator)]
+    return [TencentAdminService(state), VodMediaApi(emulator, uploads), api, uploads, CosService(state, emulator)]

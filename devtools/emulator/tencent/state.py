@@ -50,6 +50,8 @@ class TencentState:
     counters: Counters = field(default_factory=Counters)
     faults: Faults = field(default_factory=Faults)
     assumed_roles: list[dict[str, Any]] = field(default_factory=list)  # RoleArn, session name, policy
+    # VOD files by FileId, as CommitUploadUGC made them (what DescribeMediaInfos answers from).
+    vod_media: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.keys = KeyRing(self.account)

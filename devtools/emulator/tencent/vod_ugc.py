@@ -191,7 +191,7 @@ class VodUgcService(Service):
             cover_url = base + session.cover_path
             data["cover"] = {"url": cover_url, "verify_content": secrets.token_urlsafe(16)}
         session.committed = data
-        self.emulator.upload_completed(UploadCompleted("tencent", "vod", "CommitUploadUGC", obj, {
+        details = {
             "fileId": session.file_id, "mediaUrl": base + session.video_path, "coverUrl": cover_url,
             "mediaName": session.media_name, "mediaType": session.media_type,
             "sourceContext": session.grant.get("sourceContext", ""),
@@ -199,7 +199,11 @@ class VodUgcService(Service):
             "procedure": session.grant.get("procedure", ""), "classId": int(session.grant.get("classId") or 0),
             "vodSubAppId": self.state.account.vod_sub_app_id,
             "storageRegion": session.apply_data["storageRegionV5"], "storagePath": session.video_path,
-        }))
+        }
+        with self._lock:
+            self.state.vod_media[session.file_id] = {**details, "size": obj.size, "createdAt": time.time(),
+                                                     "transcodes": {}}
+        self.emulator.upload_completed(UploadCompleted("tencent", "vod", "CommitUploadUGC", obj, details))
         return data
 
     def remove_media(self, file_id: str) -> bool:
@@ -208,6 +212,7 @@ class VodUgcService(Service):
             found = [(k, s) for k, s in self._sessions.items() if s.file_id == file_id and s.committed is not None]
             for session_key, _ in found:
                 del self._sessions[session_key]
+            self.state.vod_media.pop(file_id, None)
         for _, session in found:
             for path in (session.video_path, session.cover_path):
                 if path:

@@ -2,7 +2,8 @@
 
 Pull mode is authenticated (a TC3-signed call with the function's role) and
 VOD keeps events for 4 days, so nothing is lost while the database is down.
-Each event goes through the same mapping as the push callback. Only events
+Each event goes through the same mapping as the push callback, and the same
+read-back of its file with DescribeMediaInfos. Only events
 whose changes committed (or that can never apply: malformed, or a type upvend
 does not record) are confirmed; the rest come back after VOD's 30 s window.
 
@@ -23,6 +24,7 @@ from upvend.http.body import parse_model
 from upvend.logs import get_logger
 from upvend.notices.recording import record_notices
 from upvend.notices.tencent_vod import VodEventContent, vod_notices
+from upvend.notices.tencent_vod_media import CloudAnswer, describe_media, reread_notices, rereading
 from upvend.storage.media import MediaRepository
 from upvend.tencent import config as tencent_config
 from upvend.tencent.api import call_tencent, sdk_client
@@ -46,6 +48,8 @@ class VodEventSource(Protocol):
 
     def backlog(self) -> int: ...
 
+    def describe(self, file_ids: list[str]) -> CloudAnswer: ...
+
 
 class SdkEventSource:
     """PullEvents / ConfirmEvents through tencentcloud-sdk-python-vod with the function role's keys."""
@@ -64,6 +68,9 @@ class SdkEventSource:
         if events is not None and not isinstance(events, list):
             raise UpstreamError("VOD answered PullEvents with an EventSet that is not a list.", code="tencent_error")
         return events or []
+
+    def describe(self, file_ids: list[str]) -> CloudAnswer:
+        return describe_media(file_ids)
 
     def confirm(self, handles: list[str]) -> None:
         from tencentcloud.vod.v20180717 import models
@@ -98,10 +105,12 @@ class PullSummary:
     backlog: int | None = None  # events still waiting when the budget ran out (None: drained, or unknown)
 
 
-def _apply(raw: Any, repo: MediaRepository, summary: PullSummary) -> None:
+def _apply(raw: Any, source: VodEventSource, repo: MediaRepository, summary: PullSummary) -> None:
     """Apply one pulled event (then it may be confirmed); raises when it failed and must come back."""
     try:
         notices = vod_notices(parse_model(VodEventContent, raw))
+        if notices and rereading():
+            notices = reread_notices(notices, repo=repo, describe=source.describe)
         if not notices:
             summary.ignored += 1
             return
@@ -151,7 +160,7 @@ def _record_batch(source: VodEventSource, events: list[Any], repo: MediaReposito
     for raw in events:
         handle = raw.get("EventHandle") if isinstance(raw, dict) else None
         try:
-            _apply(raw, repo, summary)
+            _apply(raw, source, repo, summary)
             if isinstance(handle, str) and handle:
                 done.append(handle)
         except Exception as exc:  # not confirmed: VOD hands it out again after its window

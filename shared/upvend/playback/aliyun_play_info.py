@@ -18,7 +18,8 @@ NOT_PLAYABLE_CODES = ("InvalidVideo.NoneStream", "InvalidVideo.NotFound", "Inval
                       "Forbidden.IllegalStatus")
 
 
-def _pick_stream(answer: dict[str, Any]) -> str | None:
+def pick_stream(answer: dict[str, Any]) -> str | None:
+    """The PlayURL to play: a Normal stream, mp4 first, then the widest."""
     streams = ((answer.get("PlayInfoList") or {}).get("PlayInfo")) or []
     usable = [s for s in streams if isinstance(s, dict) and s.get("PlayURL") and s.get("Status", "Normal") == "Normal"]
     usable.sort(key=lambda s: (s.get("Format") != "mp4", -int(s.get("Width") or 0)))
@@ -37,7 +38,7 @@ def play_info(credentials: AliyunCredentials, video_id: str, auth_timeout: int) 
 
     answer = rpc.call("VOD", vod_endpoint(), credentials, build)
     cover = (answer.get("VideoBase") or {}).get("CoverURL") or None
-    return _pick_stream(answer), cover
+    return pick_stream(answer), cover
 
 
 def image_url(credentials: AliyunCredentials, image_id: str, auth_timeout: int) -> str | None:

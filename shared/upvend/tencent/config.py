@@ -82,6 +82,9 @@ settings.declare("TENCENT_VOD_SIGNATURE_SECONDS", settings.int_between(1, VOD_MA
                      "VOD allows up to 90 days).")
 settings.declare("TENCENT_VOD_PROCEDURE", _text(200), "", doc="Task flow run after each VOD upload.")
 settings.declare("TENCENT_VOD_CLASS_ID", settings.int_between(0, 2**63 - 1), 0, doc="VOD category of uploads.")
+settings.declare("TENCENT_VOD_API_ENDPOINT", settings.http_url, "https://vod.tencentcloudapi.com",
+                 doc="VOD API 3.0 endpoint (PullEvents / ConfirmEvents / DescribeMediaInfos); the scheme picks "
+                     "the protocol.")
 settings.declare("TENCENT_VOD_SUB_APP_ID", settings.int_between(0, 2**63 - 1), 0,
                  doc="VOD sub-application: uploads go to it and "
                  "tencent-vod-pull pulls its events (0 = the default application; accounts created since 2023-12-25 "
