@@ -32,7 +32,7 @@ def _jobs(stack: LocalStack, registry: Registry) -> dict[str, Any]:
 
     token = issue_token("o-bench")[0]
     video = httpx.post(f"{stack.gateway_url}/aliyun/vod/upload-video", headers={"Authorization": f"Bearer {token}"},
-                       json={"title": "Bench", "fileName": "bench.mp4"}, timeout=30).json()["videoId"]
+                       json={"title": "Bench", "fileName": "bench.mp4", "fileSize": 1048576}, timeout=30).json()["videoId"]
     return {fn.spec.name: request_for(stack, fn.spec, fn.spec.http[0].method, fn.spec.http[0].path, token, video)
             for fn in registry.functions.values() if fn.spec.http and not fn.spec.local_only}
 
