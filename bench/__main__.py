@@ -28,12 +28,13 @@ def _jobs(stack: LocalStack, registry: Registry) -> dict[str, Any]:
     import httpx
 
     from bench.jobs import request_for
-    from bench.vod_videos import upload_file
+    from bench.vod_videos import VIDEO_BYTES, upload_file
     from upvend.auth import issue_token
 
     token = issue_token("o-bench")[0]
     answer = httpx.post(f"{stack.gateway_url}/aliyun/vod/upload-video", headers={"Authorization": f"Bearer {token}"},
-                        json={"title": "Bench", "fileName": "bench.mp4"}, timeout=30).json()
+                        json={"title": "Bench", "fileName": "bench.mp4", "fileSize": len(VIDEO_BYTES)},
+                        timeout=30).json()
     upload_file(answer["uploadAddress"], answer["uploadAuth"])  # the VOD callback reads the video back from VOD
     video = answer["videoId"]
     return {fn.spec.name: request_for(stack, fn.spec, fn.spec.http[0].method, fn.spec.http[0].path, token, video)

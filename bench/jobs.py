@@ -33,7 +33,7 @@ def request_for(stack: LocalStack, fn: Function, method: str, path: str, token: 
         "/auth/wechat": (_json({"code": "test-bench"}), {"content-type": "application/json"}),
         "/aliyun/vod/upload-video": (_json({"title": "Bench", "fileName": "bench.mp4", "fileSize": 1048576}), auth),
         "/aliyun/vod/upload-video/refresh": (_json({"videoId": video_id}), auth),
-        "/aliyun/vod/upload-image": (_json({"imageType": "default", "imageExt": "jpg"}), auth),
+        "/aliyun/vod/upload-image": (_json({"imageType": "default", "imageExt": "jpg", "fileSize": 204800}), auth),
         "/aliyun/sts": (b"{}", auth),
         "/aliyun/oss/post-policy": (_json({"fileName": "a.jpg", "contentType": "image/jpeg", "size": 1000}), auth),
         "/tencent/vod/signature": (b"{}", auth),

@@ -57,7 +57,7 @@ EXAMPLES.update({
     ("POST", "/aliyun/vod/upload-video/refresh"): RouteExample(
         request={"videoId": VIDEO_ID}, response=VOD_ANSWER),
     ("POST", "/aliyun/vod/upload-image"): RouteExample(
-        request={"imageType": "cover", "imageExt": "jpg"},
+        request={"imageType": "cover", "imageExt": "jpg", "fileSize": 204800},
         response={"imageId": "9b67cff8ad714681a746947b0b8478cd",
                   "imageUrl": "http://127.0.0.1:8001/outin-upvend-local/image/cover/10E70EEE570B4E7C85978ABF9113A953.jpg",
                   "uploadAddress": "eyJFbmRwb2ludCI6Imh0dHA6Ly9vc3MtY24tc2hhbmdoYWk…",

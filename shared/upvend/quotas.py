@@ -34,7 +34,8 @@ settings.declare("LIMIT_CREDENTIALS_PER_DAY", _count, 1000,
 settings.declare("LIMIT_OPEN_UPLOADS", _count, 50,
                  doc="Rows one user may have in status `uploading` before a new reservation is refused; 0: no limit.")
 settings.declare("LIMIT_BYTES_PER_DAY", _bytes, 20 * GiB,
-                 doc="Bytes one user may declare for upload per UTC day (forms, VOD uploads, VOD signatures); 0: no limit.")
+                 doc="Bytes one user may declare for upload per UTC day (forms, Aliyun VOD videos and images); "
+                     "0: no limit.")
 settings.declare("LIMIT_LOGINS_PER_IP_PER_MINUTE", _count, 120,
                  doc="/auth/wechat calls per source IP per UTC minute (carrier NAT shares IPs: keep it generous); "
                      "0: no limit.")

@@ -86,7 +86,8 @@ class UploadRequest(BaseModel):
     # Optional: the server derives the type from the extension; when given it must be that type.
     contentType: Optional[Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=3, max_length=128,
                                                                  pattern=r"^[A-Za-z0-9.+-]+/[A-Za-z0-9.+-]+$")]] = None
-    size: Optional[Annotated[StrictInt, Field(gt=0)]] = None
+    # Required: the form pins it as its largest size and it counts against the caller's daily bytes.
+    size: Annotated[StrictInt, Field(gt=0)]
 
 
 def extension_of(file_name: str) -> str:

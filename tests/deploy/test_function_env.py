@@ -79,7 +79,7 @@ def _oss_callback(ctx) -> dict:
 
 
 def _refresh(ctx) -> dict:
-    made = ctx.gateway.post("/aliyun/vod/upload-video", json={"title": "clip", "fileName": "clip.mp4"},
+    made = ctx.gateway.post("/aliyun/vod/upload-video", json={"title": "clip", "fileName": "clip.mp4", "fileSize": 1000},
                             headers=bearer(ctx.token))
     assert made.status_code == 200, made.text
     return {"request": authorized(post("/aliyun/vod/upload-video/refresh", {"videoId": made.json()["videoId"]}),
@@ -126,7 +126,7 @@ JOBS: dict[str, Callable[[Any], dict]] = {
     "aliyun-vod-upload-video": _as_user("/aliyun/vod/upload-video", {"title": "clip", "fileName": "clip.mp4",
                                                                       "fileSize": 1000}),
     "aliyun-vod-refresh-video": _refresh,
-    "aliyun-vod-upload-image": _as_user("/aliyun/vod/upload-image", {"imageType": "cover", "imageExt": "jpg"}),
+    "aliyun-vod-upload-image": _as_user("/aliyun/vod/upload-image", {"imageType": "cover", "imageExt": "jpg", "fileSize": 1000}),
     "aliyun-sts": _as_user("/aliyun/sts", {}),
     "aliyun-oss-post-policy": _as_user("/aliyun/oss/post-policy", IMAGE),
     "tencent-vod-signature": _as_user("/tencent/vod/signature", {}),

@@ -64,7 +64,7 @@ def test_form_post_is_capped_at_the_announced_size(gateway, login):
 
 def test_form_post_fails_when_the_file_exceeds_the_limit(gateway, login, monkeypatch):
     monkeypatch.setenv("UPVEND_MAX_IMAGE_BYTES", "100")
-    answer = _policy(gateway, login(), {"fileName": "a.png", "contentType": "image/png"})
+    answer = _policy(gateway, login(), {"fileName": "a.png", "contentType": "image/png", "size": 100})
     assert _post(answer, data=b"x" * 100).status_code == 200
     response = _post(answer, data=b"x" * 101)
     assert response.status_code == 400 and _error_code(response) == "EntityTooLarge"
@@ -130,12 +130,12 @@ def test_callback_is_in_the_policy_and_reaches_the_upload_hook(gateway, login, s
 
 
 @pytest.mark.parametrize("payload, code", [
-    ({"fileName": "a.exe", "contentType": "application/octet-stream"}, "extension_not_allowed"),
-    ({"fileName": "a.jpg", "contentType": "video/mp4"}, "content_type_mismatch"),
+    ({"fileName": "a.exe", "contentType": "application/octet-stream", "size": 1048576}, "extension_not_allowed"),
+    ({"fileName": "a.jpg", "contentType": "video/mp4", "size": 1048576}, "content_type_mismatch"),
     ({"fileName": "a.jpg", "contentType": "image/jpeg", "size": 10 ** 12}, "size_out_of_range"),
-    ({"fileName": "cat.png", "contentType": "image/svg+xml"}, "content_type_mismatch"),
-    ({"fileName": "a.jpg", "contentType": "image/jpeg", "key": "uploads/x.jpg"}, "validation_error"),
-    ({"fileName": "a.jpg", "contentType": "image/jpeg\r\nX: y"}, "validation_error"),
+    ({"fileName": "cat.png", "contentType": "image/svg+xml", "size": 1048576}, "content_type_mismatch"),
+    ({"fileName": "a.jpg", "contentType": "image/jpeg", "size": 1000, "key": "uploads/x.jpg"}, "validation_error"),
+    ({"fileName": "a.jpg", "contentType": "image/jpeg\r\nX: y", "size": 1048576}, "validation_error"),
 ])
 def test_post_policy_validation(gateway, login, payload, code):
     response = gateway.post("/aliyun/oss/post-policy", json=payload, headers=bearer(login()))

@@ -70,6 +70,7 @@ def test_upload_auth_lets_oss2_write_exactly_the_vod_object(gateway, login, stac
     ({**VIDEO, "fileName": "trip.exe"}, "extension_not_allowed"),
     ({**VIDEO, "fileName": "photo.jpg"}, "extension_not_allowed"),
     ({"fileName": "trip.mp4"}, "validation_error"),
+    ({"title": "t", "fileName": "trip.mp4"}, "validation_error"),  # no fileSize
     ({**VIDEO, "storageLocation": "elsewhere"}, "validation_error"),
 ])
 def test_upload_video_validation(gateway, login, payload, code):
@@ -105,7 +106,7 @@ def test_refresh_only_for_the_owner(gateway, emulator, login):
 
 def test_audio_is_a_video_row_that_its_owner_can_refresh(gateway, login, stack):
     token = login(fresh_name())
-    audio = gateway.post("/aliyun/vod/upload-video", json={"title": "Song", "fileName": "song.mp3"},
+    audio = gateway.post("/aliyun/vod/upload-video", json={"title": "Song", "fileName": "song.mp3", "fileSize": 4096},
                          headers=bearer(token))
     assert audio.status_code == 200, audio.text
     row = _media_row(stack, audio.json()["videoId"])
@@ -117,7 +118,7 @@ def test_audio_is_a_video_row_that_its_owner_can_refresh(gateway, login, stack):
 
 def test_refresh_of_an_image_id_is_404(gateway, login):
     token = login(fresh_name())
-    image = gateway.post("/aliyun/vod/upload-image", json={"imageType": "default"}, headers=bearer(token)).json()
+    image = gateway.post("/aliyun/vod/upload-image", json={"imageType": "default", "fileSize": 4096}, headers=bearer(token)).json()
     response = gateway.post("/aliyun/vod/upload-video/refresh", json={"videoId": image["imageId"]},
                             headers=bearer(token))
     assert response.status_code == 404
@@ -126,7 +127,7 @@ def test_refresh_of_an_image_id_is_404(gateway, login):
 def test_upload_image(gateway, emulator, login, stack):
     name = fresh_name()
     response = gateway.post("/aliyun/vod/upload-image", json={"imageType": "cover", "imageExt": "jpg",
-                                                              "title": "Cover"}, headers=bearer(login(name)))
+                                                              "title": "Cover", "fileSize": 4096}, headers=bearer(login(name)))
     assert response.status_code == 200, response.text
     body = response.json()
     assert set(body) == {"imageId", "imageUrl", "uploadAddress", "uploadAuth", "requestId", "expiresAt"}
@@ -159,7 +160,7 @@ def test_upstream_errors_are_mapped(gateway, emulator, login, fault, status, cod
 def test_upstream_timeout_is_502(gateway, emulator, login, monkeypatch):
     monkeypatch.setenv("UPVEND_ALIYUN_TIMEOUT_SECONDS", "0.5")
     inject_fault(emulator, "CreateUploadImage", delaySeconds=1.5)
-    response = gateway.post("/aliyun/vod/upload-image", json={"imageType": "default"}, headers=bearer(login()))
+    response = gateway.post("/aliyun/vod/upload-image", json={"imageType": "default", "fileSize": 4096}, headers=bearer(login()))
     assert response.status_code == 502
     assert response.json()["error"]["code"] == "upstream_timeout"
 

@@ -104,5 +104,5 @@ def test_a_refused_form_request_creates_no_vod_upload(gateway, login, changes, c
 
 def test_without_the_option_the_answer_is_unchanged(gateway, login):
     answer = gateway.post("/aliyun/vod/upload-video", headers=bearer(login(fresh_name())),
-                          json={"title": "t", "fileName": "a.mp4"})
+                          json={"title": "t", "fileName": "a.mp4", "fileSize": 1000})
     assert answer.status_code == 200 and "postObject" not in answer.json()

@@ -41,7 +41,7 @@ def _deleted_twice(gateway: httpx.Client, token: str, row: dict) -> dict:
 
 def test_oss_form_upload_is_deleted_from_the_bucket(gateway, emulator, login, stack, switch):
     token = login(fresh_name())
-    form = gateway.post("/aliyun/oss/post-policy", json={"fileName": "cat.jpg"}, headers=bearer(token)).json()
+    form = gateway.post("/aliyun/oss/post-policy", json={"fileName": "cat.jpg", "size": 1048576}, headers=bearer(token)).json()
     assert httpx.post(form["host"], data=form["formData"], files={"file": ("cat.jpg", JPEG_BYTES, "image/jpeg")},
                       timeout=15).status_code == 200
     row = wait_for_media(gateway, token, f"upvend-dev/{form['key']}", status="ready")
@@ -75,7 +75,7 @@ def test_aliyun_vod_video_is_deleted_with_delete_video(gateway, emulator, login,
 
 def test_aliyun_vod_image_reservation_is_deleted_with_delete_image(gateway, emulator, login, stack):
     token = login(fresh_name())
-    image = gateway.post("/aliyun/vod/upload-image", json={"imageType": "default", "imageExt": "jpg"},
+    image = gateway.post("/aliyun/vod/upload-image", json={"imageType": "default", "imageExt": "jpg", "fileSize": 1048576},
                          headers=bearer(token)).json()
     [row] = [item for item in my_media(gateway, token) if item["mediaId"] == image["imageId"]]
     assert row["status"] == "uploading"
@@ -101,7 +101,7 @@ def test_tencent_vod_media_is_deleted_with_delete_media(gateway, emulator, login
 
 def test_another_users_media_is_not_found_and_stays(gateway, emulator, login, stack, switch):
     owner, other = login(fresh_name()), login(fresh_name())
-    form = gateway.post("/aliyun/oss/post-policy", json={"fileName": "cat.jpg"}, headers=bearer(owner)).json()
+    form = gateway.post("/aliyun/oss/post-policy", json={"fileName": "cat.jpg", "size": 1048576}, headers=bearer(owner)).json()
     httpx.post(form["host"], data=form["formData"], files={"file": ("cat.jpg", JPEG_BYTES, "image/jpeg")}, timeout=15)
     row = wait_for_media(gateway, owner, f"upvend-dev/{form['key']}", status="ready")
     for token, media in ((other, row["id"]), (owner, "bm90LW9uZS1vZi1vdXJz"), (owner, public_id("aliyun", "nope"))):

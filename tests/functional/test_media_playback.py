@@ -56,7 +56,7 @@ def _assert_closed(url: str, *codes: str) -> None:
 
 def test_oss_image_row_opens_signed_and_only_signed(gateway, login, switch):
     token = login(fresh_name())
-    policy = gateway.post("/aliyun/oss/post-policy", json={"fileName": "cat.jpg", "contentType": "image/jpeg"},
+    policy = gateway.post("/aliyun/oss/post-policy", json={"fileName": "cat.jpg", "contentType": "image/jpeg", "size": 1048576},
                           headers=bearer(token)).json()
     assert httpx.post(policy["host"], data=policy["formData"], files={"file": ("cat.jpg", JPEG_BYTES, "image/jpeg")},
                       timeout=15).status_code == 200
@@ -101,7 +101,7 @@ def test_cos_row_opens_signed_and_only_signed(gateway, login, stack, switch):
 def test_cos_thumbnail_processing_is_signed(gateway, login, stack, switch, monkeypatch):
     monkeypatch.setenv("UPVEND_TENCENT_COS_THUMBNAIL_PROCESS", "imageMogr2/thumbnail/320x320")
     token = login(fresh_user())
-    policy = gateway.post("/tencent/cos/post-policy", json={"fileName": "dog.png", "contentType": "image/png"},
+    policy = gateway.post("/tencent/cos/post-policy", json={"fileName": "dog.png", "contentType": "image/png", "size": 1048576},
                           headers=bearer(token)).json()
     httpx.post(policy["url"], data=policy["formData"], files={"file": ("dog.png", b"\x89PNG dog", "image/png")},
                timeout=10)
@@ -144,7 +144,7 @@ def _calls(stack, action: str) -> int:
 
 def test_aliyun_vod_image_opens(gateway, login, switch):
     token = login(fresh_name())
-    image = gateway.post("/aliyun/vod/upload-image", json={"imageType": "default", "imageExt": "jpg"},
+    image = gateway.post("/aliyun/vod/upload-image", json={"imageType": "default", "imageExt": "jpg", "fileSize": 1048576},
                          headers=bearer(token)).json()
     bucket, key = vod_bucket(image["uploadAddress"], image["uploadAuth"])
     bucket.put_object(key, JPEG_BYTES)

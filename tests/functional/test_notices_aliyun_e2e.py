@@ -57,7 +57,7 @@ def test_vod_video_upload_ends_ready_with_urls_and_cover(gateway, emulator, logi
 
 def test_vod_image_upload_ends_ready(gateway, login, switch):
     token = login(fresh_name())
-    answer = gateway.post("/aliyun/vod/upload-image", json={"imageType": "default", "imageExt": "jpg"},
+    answer = gateway.post("/aliyun/vod/upload-image", json={"imageType": "default", "imageExt": "jpg", "fileSize": 1048576},
                           headers=bearer(token))
     assert answer.status_code == 200, answer.text
     image = answer.json()
@@ -84,7 +84,7 @@ def test_duplicated_and_reversed_vod_events_leave_the_exact_row(gateway, emulato
 def test_post_object_form_gets_the_callback_answer_and_the_row(gateway, emulator, login, stack, switch):
     name = fresh_name()
     token = login(name)
-    policy = gateway.post("/aliyun/oss/post-policy", json={"fileName": "cat.jpg", "contentType": "image/jpeg"},
+    policy = gateway.post("/aliyun/oss/post-policy", json={"fileName": "cat.jpg", "contentType": "image/jpeg", "size": 1048576},
                           headers=bearer(token)).json()
     spec = json.loads(base64.b64decode(policy["formData"]["callback"]))
     assert spec["callbackUrl"] == f"{stack.gateway_url}/aliyun/oss/callback"
@@ -111,7 +111,7 @@ def test_failed_callback_gives_the_uploader_203_and_keeps_the_object(gateway, lo
     token = login(fresh_name())
     for url in (f"http://127.0.0.1:{closed_port()}/aliyun/oss/callback", f"{stack.gateway_url}/no/such/callback"):
         monkeypatch.setenv("UPVEND_ALIYUN_OSS_CALLBACK_URL", url)
-        policy = gateway.post("/aliyun/oss/post-policy", json={"fileName": "a.png", "contentType": "image/png"},
+        policy = gateway.post("/aliyun/oss/post-policy", json={"fileName": "a.png", "contentType": "image/png", "size": 1048576},
                               headers=bearer(token)).json()
         uploaded = httpx.post(policy["host"], data=policy["formData"],
                               files={"file": ("a.png", b"\x89PNG data", "image/png")}, timeout=15)

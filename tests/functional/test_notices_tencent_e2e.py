@@ -157,7 +157,7 @@ def test_duplicated_and_reversed_vod_events_leave_the_exact_row(gateway, emulato
 def test_cos_form_post_is_recorded_by_the_cos_trigger(gateway, emulator, login, stack, switch):
     name = fresh_user()
     token = login(name)
-    policy = gateway.post("/tencent/cos/post-policy", json={"fileName": "dog.png", "contentType": "image/png"},
+    policy = gateway.post("/tencent/cos/post-policy", json={"fileName": "dog.png", "contentType": "image/png", "size": 1048576},
                           headers=bearer(token)).json()
     posted = httpx.post(policy["url"], data=policy["formData"], files={"file": ("dog.png", b"\x89PNG dog", "image/png")},
                         timeout=10)

@@ -100,26 +100,28 @@ def test_expired_policy_is_refused(gateway, login, monkeypatch):
     assert "expired" in response.text
 
 
-def test_size_is_optional_and_then_capped_by_the_class_limit(gateway, login):
-    answer = policy_for(gateway, login(fresh_user()), size=None)
-    policy = json.loads(base64.b64decode(answer["formData"]["policy"]))
-    assert ["content-length-range", 1, 20 * 1024 * 1024] in policy["conditions"]
+def test_size_is_required_and_is_the_largest_the_form_takes(gateway, login):
+    token = login(fresh_user())
+    missing = gateway.post(ROUTE, json={"fileName": "a.jpg", "contentType": "image/jpeg"}, headers=bearer(token))
+    assert missing.status_code == 400 and missing.json()["error"]["details"][0]["field"] == "size"
+    policy = json.loads(base64.b64decode(policy_for(gateway, token, size=4096)["formData"]["policy"]))
+    assert ["content-length-range", 1, 4096] in policy["conditions"]
 
 
 def test_unauthenticated_is_401(gateway):
-    response = gateway.post(ROUTE, json={"fileName": "a.jpg", "contentType": "image/jpeg"})
+    response = gateway.post(ROUTE, json={"fileName": "a.jpg", "contentType": "image/jpeg", "size": 1048576})
     assert response.status_code == 401
 
 
 @pytest.mark.parametrize("payload, code", [
     ({}, "validation_error"),
-    ({"fileName": "cat.png", "contentType": "image/svg+xml"}, "content_type_mismatch"),
-    ({"fileName": "a.exe", "contentType": "application/octet-stream"}, "extension_not_allowed"),
-    ({"fileName": "a.jpg", "contentType": "video/mp4"}, "content_type_mismatch"),
+    ({"fileName": "cat.png", "contentType": "image/svg+xml", "size": 1048576}, "content_type_mismatch"),
+    ({"fileName": "a.exe", "contentType": "application/octet-stream", "size": 1048576}, "extension_not_allowed"),
+    ({"fileName": "a.jpg", "contentType": "video/mp4", "size": 1048576}, "content_type_mismatch"),
     ({"fileName": "a.jpg", "contentType": "image/jpeg", "size": 0}, "validation_error"),
     ({"fileName": "a.jpg", "contentType": "image/jpeg", "size": 10**12}, "size_out_of_range"),
     ({"fileName": "a.jpg", "contentType": "image/jpeg", "size": "12"}, "validation_error"),
-    ({"fileName": "a.jpg", "contentType": "image/jpeg", "key": "mine.jpg"}, "validation_error"),
+    ({"fileName": "a.jpg", "contentType": "image/jpeg", "size": 1000, "key": "mine.jpg"}, "validation_error"),
 ])
 def test_validation_errors(gateway, login, payload, code):
     response = gateway.post(ROUTE, json=payload, headers=bearer(login("dave")))
@@ -130,18 +132,18 @@ def test_validation_errors(gateway, login, payload, code):
 def test_throttled_sts_maps_to_429_without_a_policy(gateway, emulator, login):
     token = login(fresh_user())
     arm_fault(emulator, "AssumeRole", "RequestLimitExceeded.UinLimitExceeded")
-    response = gateway.post(ROUTE, json={"fileName": "a.jpg", "contentType": "image/jpeg"}, headers=bearer(token))
+    response = gateway.post(ROUTE, json={"fileName": "a.jpg", "contentType": "image/jpeg", "size": 1048576}, headers=bearer(token))
     assert response.status_code == 429
     assert response.json()["error"]["details"]["tencentCode"] == "RequestLimitExceeded.UinLimitExceeded"
     before = counts(emulator)["AssumeRole"]
-    assert gateway.post(ROUTE, json={"fileName": "a.jpg", "contentType": "image/jpeg"},
+    assert gateway.post(ROUTE, json={"fileName": "a.jpg", "contentType": "image/jpeg", "size": 1048576},
                         headers=bearer(token)).status_code == 200
     assert counts(emulator)["AssumeRole"] == before + 1
 
 
 def test_internal_error_maps_to_502(gateway, emulator, login):
     arm_fault(emulator, "AssumeRole", "InternalError")
-    response = gateway.post(ROUTE, json={"fileName": "a.jpg", "contentType": "image/jpeg"},
+    response = gateway.post(ROUTE, json={"fileName": "a.jpg", "contentType": "image/jpeg", "size": 1048576},
                             headers=bearer(login(fresh_user())))
     assert response.status_code == 502
     assert response.json()["error"]["details"]["tencentCode"] == "InternalError"

@@ -77,7 +77,7 @@ def test_n_calls_by_one_user_cost_one_assume_role(gateway, emulator, login):
     ids = {gateway.post(ROUTE, json={}, headers=bearer(token)).json()["credentials"]["tmpSecretId"]
            for _ in range(5)}
     for _ in range(3):  # forms are signed with their own PostObject-only keys: one more AssumeRole, once
-        gateway.post("/tencent/cos/post-policy", json={"fileName": "a.png", "contentType": "image/png"},
+        gateway.post("/tencent/cos/post-policy", json={"fileName": "a.png", "contentType": "image/png", "size": 1048576},
                      headers=bearer(token))
     assert len(ids) == 1
     assert counts(emulator).get("AssumeRole", 0) - before == 2

@@ -51,7 +51,7 @@ def test_an_oss_form_reserves_a_titled_row_the_upload_completes(gateway, login, 
 
 def test_a_cos_form_reserves_a_titled_row_the_trigger_completes(gateway, login, stack, switch):
     token = login(fresh_name())
-    form = gateway.post("/tencent/cos/post-policy", json={"fileName": "dog/../Dog.jpg"}, headers=bearer(token)).json()
+    form = gateway.post("/tencent/cos/post-policy", json={"fileName": "dog/../Dog.jpg", "size": 1048576}, headers=bearer(token)).json()
     bucket = stack.settings["UPVEND_TENCENT_COS_BUCKET"]
     media_id = f"{bucket}/{form['key']}"
     [row] = [item for item in my_media(gateway, token) if item["mediaId"] == media_id]
@@ -66,7 +66,7 @@ def test_a_cos_form_reserves_a_titled_row_the_trigger_completes(gateway, login, 
 
 def test_a_lapsed_reservation_reads_expired_and_a_late_upload_still_completes_it(gateway, login, switch):
     token = login(fresh_name())
-    form = gateway.post("/aliyun/oss/post-policy", json={"fileName": "late.jpg"}, headers=bearer(token)).json()
+    form = gateway.post("/aliyun/oss/post-policy", json={"fileName": "late.jpg", "size": 1048576}, headers=bearer(token)).json()
     media_id = f"upvend-dev/{form['key']}"
     _lapse("aliyun", media_id)
     [row] = [item for item in my_media(gateway, token) if item["mediaId"] == media_id]

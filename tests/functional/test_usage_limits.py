@@ -15,7 +15,7 @@ from tests.functional.aliyun_support import fresh_name
 VIDEO = {"title": "Limits", "fileName": "limits.mp4", "fileSize": 2048}
 ROUTES = {
     "/aliyun/vod/upload-video": VIDEO,
-    "/aliyun/vod/upload-image": {"imageType": "default", "imageExt": "jpg"},
+    "/aliyun/vod/upload-image": {"imageType": "default", "imageExt": "jpg", "fileSize": 1000},
     "/aliyun/vod/upload-video/refresh": None,  # needs a video of the caller's: made first
     "/aliyun/sts": {},
     "/aliyun/oss/post-policy": {"fileName": "a.jpg", "contentType": "image/jpeg", "size": 1000},
@@ -105,7 +105,7 @@ def test_open_vod_uploads_are_capped(gateway, emulator, login, stack, monkeypatc
     token = login(name)
     monkeypatch.setenv("UPVEND_LIMIT_OPEN_UPLOADS", "2")
     assert gateway.post("/aliyun/vod/upload-video", json=VIDEO, headers=bearer(token)).status_code == 200
-    image = {"imageType": "default", "imageExt": "png"}
+    image = {"imageType": "default", "imageExt": "png", "fileSize": 1000}
     assert gateway.post("/aliyun/vod/upload-image", json=image, headers=bearer(token)).status_code == 200
     calls = cloud_calls(emulator)
     for route, body in (("/aliyun/vod/upload-video", VIDEO), ("/aliyun/vod/upload-image", image)):
@@ -161,3 +161,30 @@ def test_a_code_wechat_could_not_judge_may_be_tried_again(gateway, emulator, mon
     assert gateway.post("/auth/wechat", json={"code": "bad"}).status_code == 401
     again = gateway.post("/auth/wechat", json={"code": "bad"})
     assert again.json()["error"]["code"] == "login_code_replayed"
+
+
+@pytest.mark.parametrize("route, body", [
+    ("/aliyun/oss/post-policy", {"fileName": "a.jpg", "contentType": "image/jpeg"}),
+    ("/tencent/cos/post-policy", {"fileName": "a.jpg", "contentType": "image/jpeg"}),
+    ("/aliyun/vod/upload-video", {"title": "t", "fileName": "a.mp4"}),
+    ("/aliyun/vod/upload-image", {"imageType": "default", "imageExt": "jpg"}),
+])
+def test_a_credential_request_without_its_size_is_refused_and_counts_nothing(route, body, gateway, emulator, login,
+                                                                              monkeypatch):
+    token = login(fresh_name())
+    monkeypatch.setenv("UPVEND_LIMIT_CREDENTIALS_PER_MINUTE", "1")
+    calls = cloud_calls(emulator)
+    refused = gateway.post(route, json=body, headers=bearer(token))
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "validation_error", refused.text
+    assert cloud_calls(emulator) == calls
+    size = "size" if "post-policy" in route else "fileSize"
+    assert gateway.post(route, json={**body, size: 1000}, headers=bearer(token)).status_code == 200
+
+
+def test_declared_image_bytes_count_too(gateway, login, monkeypatch):
+    token = login(fresh_name())
+    monkeypatch.setenv("UPVEND_LIMIT_BYTES_PER_DAY", "1500")
+    image = {"imageType": "default", "imageExt": "jpg", "fileSize": 1000}
+    assert gateway.post("/aliyun/vod/upload-image", json=image, headers=bearer(token)).status_code == 200
+    assert_refused(gateway.post("/aliyun/vod/upload-image", json=image, headers=bearer(token)),
+                   "limit_bytes_per_day", 86400)

@@ -26,7 +26,7 @@ def sts_bucket(gateway: httpx.Client, token: str) -> tuple[oss2.Bucket, dict[str
 def form_upload(gateway: httpx.Client, token: str, route: str, file_name: str, data: bytes,
                 url_field: str, **request: Any) -> tuple[dict[str, Any], httpx.Response]:
     """Ask `route` for a PostObject form and post `data` with it, as a client does."""
-    answer = gateway.post(route, json={"fileName": file_name, **request}, headers=bearer(token))
+    answer = gateway.post(route, json={"fileName": file_name, "size": len(data), **request}, headers=bearer(token))
     assert answer.status_code == 200, answer.text
     policy = answer.json()
     fields = policy["formData"]

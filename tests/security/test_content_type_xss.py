@@ -25,7 +25,7 @@ def test_an_svg_type_for_a_png_name_is_never_pinned(gateway, emulator, stack, lo
                                                     bucket):
     name = fresh_name("mallory")
     token = login(name)
-    answer = gateway.post(route, json={"fileName": "cat.png", "contentType": "image/svg+xml"}, headers=bearer(token))
+    answer = gateway.post(route, json={"fileName": "cat.png", "contentType": "image/svg+xml", "size": 1048576}, headers=bearer(token))
     form = answer.json().get("formData", {}) if answer.status_code == 200 else {}
     if form:  # what an attacker would do with a form that pinned the type
         httpx.post(answer.json()[url_field], data=form, files={"file": ("cat.png", SVG, "image/svg+xml")}, timeout=15)
@@ -39,7 +39,7 @@ def test_the_form_pins_the_extensions_type_and_the_cloud_refuses_another(gateway
                                                                          route, url_field, bucket):
     name = fresh_name("mallory")
     token = login(name)
-    answer = gateway.post(route, json={"fileName": "cat.png", "contentType": "image/png"}, headers=bearer(token))
+    answer = gateway.post(route, json={"fileName": "cat.png", "contentType": "image/png", "size": 1048576}, headers=bearer(token))
     assert answer.status_code == 200, answer.text
     policy = answer.json()
     assert policy["formData"]["Content-Type"] == "image/png"

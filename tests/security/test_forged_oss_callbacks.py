@@ -52,7 +52,7 @@ def test_sts_put_with_a_callback_naming_bobs_key_changes_nothing(gateway, emulat
     before = rows_of(bob)
     alice_token = login(fresh_name("alice"))
     # Alice's own pinned form gives her a genuine binding, for her own key only.
-    alice_form = gateway.post("/aliyun/oss/post-policy", json={"fileName": "a.jpg", "contentType": "image/jpeg"},
+    alice_form = gateway.post("/aliyun/oss/post-policy", json={"fileName": "a.jpg", "contentType": "image/jpeg", "size": 1048576},
                               headers=bearer(alice_token))
     spec = json.loads(base64.b64decode(alice_form.json()["formData"]["callback"]))
     alice_binding = parse_qs(spec["callbackBody"]).get("binding", ["none"])[0]
@@ -79,7 +79,7 @@ def test_callbacks_from_a_vod_upload_auth_change_nothing(gateway, emulator, logi
     statuses = []
     for body in (f"bucket=${{bucket}}&object={quote(bob_key, safe='')}&size=1",    # VOD's own bucket
                  f"bucket={BUCKET}&object={quote(bob_key, safe='')}&size=1&uid={bob}"):  # our bucket, claimed
-        image = gateway.post("/aliyun/vod/upload-image", json={"imageType": "default", "imageExt": "jpg"},
+        image = gateway.post("/aliyun/vod/upload-image", json={"imageType": "default", "imageExt": "jpg", "fileSize": 1048576},
                              headers=bearer(alice_token)).json()
         vod, key = vod_bucket(image["uploadAddress"], image["uploadAuth"])
         result = vod.put_object(key, JPEG, headers={"Content-Type": "image/jpeg", **callback_header(callback_url, body)})

@@ -16,7 +16,7 @@ from upvend.aliyun.vod_input import ImageUploadBody, VideoRefreshBody, VideoUplo
 from upvend.errors import (ConfigurationError, RateLimited, UpstreamError, UpstreamUnavailable, ValidationFailed)
 from upvend.http import parse_model
 
-VIDEO = {"title": "Holiday", "fileName": "C:\\clips\\holiday.MP4"}
+VIDEO = {"title": "Holiday", "fileName": "C:\\clips\\holiday.MP4", "fileSize": 1000}
 
 
 def test_valid_video_body_is_normalised():
@@ -72,7 +72,7 @@ def test_media_rule_classes():
 
 
 def test_image_and_refresh_bodies():
-    assert parse_model(ImageUploadBody, {"imageType": "cover", "imageExt": ".JPG"}).imageExt == "jpg"
+    assert parse_model(ImageUploadBody, {"imageType": "cover", "imageExt": ".JPG", "fileSize": 1000}).imageExt == "jpg"
     for bad in ({"imageType": "banner"}, {"imageType": "default", "imageExt": "bmp"}, {}):
         with pytest.raises(ValidationFailed):
             parse_model(ImageUploadBody, bad)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import threading
 from urllib.parse import urlencode
 
 import pytest
 
 from upvend.aliyun.callback_binding import callback_binding
 from upvend import settings
-from upvend.errors import BadRequest, ConfigurationError, Forbidden, UpstreamError, ValidationFailed
+from upvend.errors import (BadRequest, ConfigurationError, Forbidden, UpstreamError, UpstreamUnavailable,
+                           ValidationFailed)
 from upvend.notices.oss_callback import (PublicKeyCache, accepted_buckets, oss_notice, parse_callback_body,
                                          signed_text, verify_oss_callback)
 from tests.unit.test_oss_callback_verify import A4_KEY_URL, A4_PEM, CountingFetcher, a4_headers
@@ -188,3 +190,24 @@ def test_a_key_that_loads_frees_its_failure_slot_so_recent_failures_stay_remembe
     with pytest.raises(UpstreamError):
         get("x", 65)  # still remembered: refused without another fetch
     assert len(server.calls) == fetches
+
+
+def test_a_callback_that_gives_up_waiting_for_anothers_fetch_says_so():
+    started, release = threading.Event(), threading.Event()
+
+    def slow(url: str) -> bytes:
+        started.set()
+        release.wait(10)
+        return A4_PEM
+
+    keys = PublicKeyCache(slow, wait_seconds=0.01)
+    first = threading.Thread(target=keys.get, args=(A4_KEY_URL,))
+    first.start()
+    try:
+        assert started.wait(10)
+        with pytest.raises(UpstreamUnavailable) as caught:
+            keys.get(A4_KEY_URL)
+        assert caught.value.code == "upstream_timeout"
+    finally:
+        release.set()
+        first.join(10)

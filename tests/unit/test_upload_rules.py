@@ -162,20 +162,21 @@ def test_new_object_key_layout():
 
 
 @pytest.mark.parametrize("payload, ok", [
-    ({"fileName": "a" * 251 + ".jpg", "contentType": "image/jpeg"}, True),  # 255 characters
-    ({"fileName": "a" * 252 + ".jpg", "contentType": "image/jpeg"}, False),
-    ({"fileName": "  a.jpg  ", "contentType": " image/jpeg "}, True),
-    ({"fileName": "", "contentType": "image/jpeg"}, False),
-    ({"fileName": "a", "contentType": "image/jpeg"}, True),  # 1 character (upload_rule then wants an extension)
-    ({"fileName": "a.jpg", "contentType": "a/b"}, True),  # 3 characters
-    ({"fileName": "a.jpg", "contentType": "a/"}, False),
-    ({"fileName": "a.jpg", "contentType": "image/" + "x" * 122}, True),  # 128 characters
-    ({"fileName": "a.jpg", "contentType": "image/" + "x" * 123}, False),
-    ({"fileName": "a.jpg", "contentType": "image/jpeg; charset=x"}, False),
+    ({"fileName": "a" * 251 + ".jpg", "contentType": "image/jpeg", "size": 1000}, True),  # 255 characters
+    ({"fileName": "a" * 252 + ".jpg", "contentType": "image/jpeg", "size": 1000}, False),
+    ({"fileName": "  a.jpg  ", "contentType": " image/jpeg ", "size": 1000}, True),
+    ({"fileName": "", "contentType": "image/jpeg", "size": 1000}, False),
+    ({"fileName": "a", "contentType": "image/jpeg", "size": 1000}, True),  # 1 character (upload_rule then wants an extension)
+    ({"fileName": "a.jpg", "contentType": "a/b", "size": 1000}, True),  # 3 characters
+    ({"fileName": "a.jpg", "contentType": "a/", "size": 1000}, False),
+    ({"fileName": "a.jpg", "contentType": "image/" + "x" * 122, "size": 1000}, True),  # 128 characters
+    ({"fileName": "a.jpg", "contentType": "image/" + "x" * 123, "size": 1000}, False),
+    ({"fileName": "a.jpg", "contentType": "image/jpeg; charset=x", "size": 1000}, False),
     ({"fileName": "a.jpg", "contentType": "image/jpeg", "size": 1}, True),
     ({"fileName": "a.jpg", "contentType": "image/jpeg", "size": 0}, False),
     ({"fileName": "a.jpg", "contentType": "image/jpeg", "size": "1"}, False),
-    ({"fileName": "a.jpg", "contentType": "image/jpeg", "key": "uploads/eve/x.jpg"}, False),
+    ({"fileName": "a.jpg", "contentType": "image/jpeg"}, False),  # the size is required
+    ({"fileName": "a.jpg", "contentType": "image/jpeg", "key": "uploads/eve/x.jpg", "size": 1000}, False),
 ])
 def test_upload_request_edges(payload, ok):
     if ok:

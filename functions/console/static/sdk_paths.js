@@ -57,7 +57,8 @@ async function aliyunVod(file, { token, step, progress }) {
   const image = contentType.startsWith("image/");
   const answer = image
     ? await api("/aliyun/vod/upload-image", {
-      method: "POST", token, body: { imageType: "default", imageExt: extensionOf(file.name), title: titleOf(file) },
+      method: "POST", token, body: { imageType: "default", imageExt: extensionOf(file.name), title: titleOf(file),
+        fileSize: file.size },
     })
     : await api("/aliyun/vod/upload-video", {
       method: "POST", token, body: { fileName: file.name, fileSize: file.size, title: titleOf(file) },

@@ -44,7 +44,8 @@ def _tags(value: Optional[list[str]]) -> Optional[list[str]]:
 
 Title = Annotated[StrictStr, Field(min_length=1, max_length=MAX_TITLE)]
 ContentType = Annotated[StrictStr, Field(min_length=3, max_length=128, pattern=r"^[A-Za-z0-9.+-]+/[A-Za-z0-9.+-]+$")]
-FileSize = Optional[Annotated[StrictInt, Field(gt=0)]]
+# Required: it counts against the caller's daily bytes before VOD is asked (and a form pins it exactly).
+FileSize = Annotated[StrictInt, Field(gt=0)]
 Tags = Optional[Annotated[list[StrictStr], Field(max_length=MAX_TAGS)]]
 
 
@@ -62,10 +63,10 @@ class _VodBody(BaseModel):
         return _tags(value)
 
     @model_validator(mode="after")
-    def _form_needs_size_and_type(self):
-        # A PostObject form pins the exact size and Content-Type, so both must be known.
-        if getattr(self, "postObject", False) and (self.fileSize is None or self.contentType is None):
-            raise ValueError("postObject needs fileSize and contentType")
+    def _form_needs_type(self):
+        # A PostObject form pins the exact Content-Type (and size), so it must be known.
+        if getattr(self, "postObject", False) and self.contentType is None:
+            raise ValueError("postObject needs contentType")
         return self
 
 
@@ -77,7 +78,7 @@ class VideoUploadBody(_VodBody):
 
     title: Title
     fileName: Annotated[StrictStr, Field(min_length=3, max_length=255)]
-    fileSize: FileSize = None
+    fileSize: FileSize
     description: Optional[Annotated[StrictStr, Field(max_length=MAX_DESCRIPTION)]] = None
     tags: Tags = None
     coverUrl: Optional[Annotated[StrictStr, Field(max_length=1024, pattern=r"^https?://\S+$")]] = None
@@ -106,7 +107,7 @@ class ImageUploadBody(_VodBody):
     title: Optional[Title] = None
     tags: Tags = None
     postObject: StrictBool = False  # also answer a signed PostObject form for the upload address
-    fileSize: FileSize = None
+    fileSize: FileSize
     contentType: Optional[ContentType] = None
 
     @field_validator("imageExt")
