@@ -13,6 +13,7 @@ from starlette.requests import Request
 from upvend.http import ApiRoute, create_app, http_handler, json_response, read_json
 from upvend.logs import get_logger
 from upvend.notices.aliyun_vod import VodEnvelope, parse_vod_event, verify_vod_callback, vod_notice
+from upvend.notices.final_rows import release_final_row
 from upvend.storage.media import MediaRepository
 
 log = get_logger("upvend.vod_callback")
@@ -30,7 +31,9 @@ async def vod_callback(request: Request):
     if notice is None:
         log.info("event acknowledged, not recorded", extra={"eventType": envelope.EventType})
         return json_response({"status": "ignored"})
-    applied = MediaRepository().apply(notice)
+    repo = MediaRepository()
+    applied = repo.apply(notice)
+    release_final_row(repo, notice)
     log.info("event recorded" if applied else "duplicate event",
              extra={"eventType": notice.event_type, "mediaId": notice.media_id})
     return json_response({"status": "recorded" if applied else "duplicate"})

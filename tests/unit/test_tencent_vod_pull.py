@@ -48,6 +48,9 @@ class FakeRepo:
         self.down = down
         self.keys: set[str] = set()
 
+    def get(self, provider, media_id):
+        return None  # no row is final here, so nothing is removed from the cloud
+
     def apply(self, notice) -> bool:
         if notice.media_id in self.down:
             raise StorageUnavailable("The database is unreachable.")
