@@ -19,6 +19,7 @@ from upvend.errors import PayloadTooLarge
 from upvend.logs import get_logger
 from upvend.media_api import public_id
 from upvend.notices.oss_callback import OssCallbackBody, oss_notice, parse_callback_body, verify_oss_callback
+from upvend.notices.final_rows import release_final_row
 from upvend.storage.media import MediaRepository
 
 log = get_logger("upvend.oss_callback")
@@ -31,7 +32,9 @@ async def oss_callback(request: Request):
     raw_path = (request.scope.get("raw_path") or request.scope["path"].encode()).decode("latin-1")
     verify_oss_callback(request.headers, raw_path, request.scope.get("query_string", b"").decode("latin-1"), body)
     notice = oss_notice(parse_callback_body(body, request.headers.get("content-type", "")))
-    applied = MediaRepository().apply(notice)
+    repo = MediaRepository()
+    applied = repo.apply(notice)
+    release_final_row(repo, notice)
     log.info("callback recorded" if applied else "duplicate callback", extra={"mediaId": notice.media_id})
     return json_response({"status": "recorded" if applied else "duplicate",
                           "id": public_id(notice.provider, notice.media_id)})

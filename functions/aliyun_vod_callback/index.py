@@ -20,6 +20,7 @@ from upvend.http import ApiRoute, create_app, http_handler, json_response, read_
 from upvend.logs import get_logger
 from upvend.notices.aliyun_vod import VodEnvelope, parse_vod_event, verify_vod_callback, vod_notice
 from upvend.notices.aliyun_vod_reread import reread_notice, rereading
+from upvend.notices.final_rows import release_final_row
 from upvend.storage.media import MediaRepository
 
 log = get_logger("upvend.vod_callback")
@@ -44,7 +45,9 @@ async def vod_callback(request: Request):
             log.warning("event not confirmed by VOD; nothing recorded",
                         extra={"eventType": hinted.event_type, "mediaId": hinted.media_id})
             return json_response({"status": "ignored"})
-    applied = MediaRepository().apply(notice)
+    repo = MediaRepository()
+    applied = repo.apply(notice)
+    release_final_row(repo, notice)
     log.info("event recorded" if applied else "duplicate event",
              extra={"eventType": notice.event_type, "mediaId": notice.media_id})
     return json_response({"status": "recorded" if applied else "duplicate"})

@@ -44,7 +44,7 @@ def test_a_switched_off_feature_is_not_rendered_packaged_permitted_or_asked_for(
     template = parse_template(raw)
     names = {fn.name for fn in deployable(template, "aliyun")}
     assert names == {"auth-wechat", "aliyun-sts", "aliyun-oss-post-policy", "aliyun-oss-callback",
-                     "aliyun-oss-trigger", "media-query"}  # features off; login and the media API always
+                     "aliyun-oss-trigger", "media-query", "media-expiry"}  # features off; login, media API, expiry
     files = docs(raw, "aliyun")
     assert set(aliyun_props(raw)) == names
     assert not any("vod" in path for path in files)  # no policy for a VOD function

@@ -119,6 +119,21 @@ def _media_of(provider: str) -> Callable[[Any], dict]:
     return build
 
 
+def _lapsed_vod_reservation(ctx) -> dict:
+    """A VOD reservation whose lapse time passed, so the timer releases it (DeleteVideo) and expires it."""
+    from datetime import datetime, timedelta, timezone
+
+    from upvend.storage.media import MediaRepository
+
+    answer = ctx.gateway.post("/aliyun/vod/upload-video", json={"title": "gone", "fileName": "gone.mp4",
+                                                                "fileSize": 10}, headers=bearer(ctx.token))
+    assert answer.status_code == 200, answer.text
+    db = MediaRepository().db
+    db.execute("UPDATE {media} SET expires_at = ? WHERE media_id = ?",
+               (db.dialect.time_param(datetime.now(timezone.utc) - timedelta(seconds=1)), answer.json()["videoId"]))
+    return {"event": {"triggerTime": "2024-05-01T00:00:00Z", "triggerName": "timer", "payload": ""}}
+
+
 IMAGE = {"fileName": "cat.jpg", "contentType": "image/jpeg", "size": 100}
 JOBS: dict[str, Callable[[Any], dict]] = {
     "auth-wechat": lambda ctx: {"request": post("/auth/wechat", {"code": "test-envcheck"})},
@@ -142,6 +157,9 @@ JOBS: dict[str, Callable[[Any], dict]] = {
                                                "Time": "2024-05-01T00:00:00Z", "Message": ""}},
     "media-query": _media_of("aliyun"),
     "media-query-scf": _media_of("tencent"),
+    "media-expiry": lambda ctx: _lapsed_vod_reservation(ctx),
+    "media-expiry-scf": lambda ctx: {"event": {"Type": "Timer", "TriggerName": "media-expiry",
+                                               "Time": "2024-05-01T00:00:00Z", "Message": ""}},
     "console": lambda ctx: {"request": {"method": "GET", "path": "/console"}},
     "console-scf": lambda ctx: {"request": {"method": "GET", "path": "/console"}},
 }

@@ -34,13 +34,20 @@ CALLS = {
     "aliyun-vod-upload-image": {"vod:CreateUploadImage"},
     "aliyun-sts": {"sts:AssumeRole"},
     "aliyun-oss-post-policy": {"oss:PutObject"},
-    "aliyun-oss-trigger": {"oss:GetObject"},
+    "aliyun-oss-trigger": {"oss:GetObject", "oss:DeleteObject"},
+    # Notices that leave a row rejected (larger than reserved) or find it deleted remove the content again;
+    # the expiry timers release abandoned VOD reservations.
+    "aliyun-vod-callback": {"vod:GetVideoInfo", "vod:GetPlayInfo", "vod:GetImageInfo", "vod:DeleteVideo",
+                            "vod:DeleteImage"},
+    "aliyun-oss-callback": {"oss:DeleteObject"},
+    "tencent-vod-callback": {"vod:DescribeMediaInfos", "vod:DeleteMedia"},
+    "tencent-cos-trigger": {"cos:DeleteObject"},
+    "media-expiry": {"vod:DeleteVideo", "vod:DeleteImage"},
+    "media-expiry-scf": {"vod:DeleteMedia"},
     "tencent-cos-sts": {"sts:AssumeRole"},
     "tencent-cos-post-policy": {"sts:AssumeRole"},
     "tencent-vod-pull": {"vod:PullEvents", "vod:ConfirmEvents", "vod:DescribeEventsState",
-                         "vod:DescribeMediaInfos"},
-    "aliyun-vod-callback": {"vod:GetVideoInfo", "vod:GetPlayInfo", "vod:GetImageInfo"},
-    "tencent-vod-callback": {"vod:DescribeMediaInfos"},
+                         "vod:DescribeMediaInfos", "vod:DeleteMedia"},
     # GET /media signs object URLs with the function's own key (read access to the upload prefix) and asks
     # Aliyun VOD for signed play and image URLs when no URL-signing key is configured; DELETE /media/{id}
     # deletes the object (upload prefix only) or the VOD media.

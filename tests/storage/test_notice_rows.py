@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta, timezone
 
 from upvend.storage.database import Database
@@ -33,3 +34,12 @@ def test_extra_is_json_on_every_backend(db: Database):
     assert apply_notice(db, notice("upload", "uploaded", extra={"width": 20, "名": "é"}), FIRST)
     assert apply_notice(db, notice("snapshot", None, extra={"height": 10}), FIRST + timedelta(seconds=1))
     assert repo.get("aliyun", "v").extra == {"width": 20, "名": "é", "height": 10}
+
+
+def test_a_dedupe_key_longer_than_its_column_is_stored_as_its_sha256(db: Database):
+    """The stored form is stable, so a redelivery after an upgrade still finds the notice recorded before it."""
+    key = "k" * 256
+    assert apply_notice(db, MediaNotice(dedupe_key=key, event_type="E", provider="aliyun", media_id="v",
+                                        kind="video", status="ready"), FIRST)
+    stored = [r["dedupe_key"] for r in db.query("SELECT dedupe_key FROM {events}")]
+    assert stored == ["sha256:" + hashlib.sha256(key.encode()).hexdigest()]

@@ -90,7 +90,8 @@ def test_undecodable_bodies_are_invalid_body(body, content_type):
 
 
 @pytest.mark.parametrize("query, signed", [("a=1", b"/cb?a=1\nB"), ("?a=1", b"/cb?a=1\nB"), ("?", b"/cb\nB"),
-                                          ("", b"/cb\nB"), ("X=1", b"/cb?X=1\nB"), ("?X=1", b"/cb?X=1\nB")])
+                                          ("", b"/cb\nB"), ("X=1", b"/cb?X=1\nB"), ("?X=1", b"/cb?X=1\nB"),
+                                          ("X", b"/cb?X\nB")])
 def test_the_signed_query_has_exactly_one_question_mark(query, signed):
     assert signed_text("/cb", query, b"B") == signed
 

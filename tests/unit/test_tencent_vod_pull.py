@@ -66,7 +66,7 @@ class FakeRepo:
         self.keys: set[str] = set()
 
     def get(self, provider: str, media_id: str) -> None:
-        return None  # no row yet: the owner is VOD's SourceContext
+        return None  # no row yet: the owner is VOD's SourceContext, and none is final
 
     def apply(self, notice) -> bool:
         if notice.media_id in self.down:

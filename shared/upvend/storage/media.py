@@ -9,7 +9,7 @@ from typing import Any
 
 from upvend.storage.columns import MediaFields
 from upvend.storage.database import Database, Transaction, database
-from upvend.storage.notices import STATUS_RANK, MediaNotice, apply_notice, stored_dedupe_key
+from upvend.storage.notices import FINAL_STATUSES, STATUS_RANK, MediaNotice, apply_notice, stored_dedupe_key
 
 STATUSES = tuple(STATUS_RANK)
 KINDS = ("video", "image", "file")
@@ -161,8 +161,37 @@ class MediaRepository:
                                (self.db.dialect.time_param(_now()), provider, media_id, owner)) == 1
 
     def apply(self, notice: MediaNotice) -> bool:
-        """Record a completion notice and apply it; False when it was a redelivery (nothing changed)."""
-        return apply_notice(self.db, notice, _now())
+        """Record a completion notice and apply it; False when it was a redelivery (nothing changed).
+
+        The first completion of a reservation that declared its size (`extra.reservedBytes`) and reports
+        more bytes makes the row `rejected` (final; the caller removes the content)."""
+        return apply_notice(self.db, self._judged(notice), _now())
+
+    def _judged(self, notice: MediaNotice) -> MediaNotice:
+        # The reserved size never changes once reserved, so reading it first races with nothing.
+        if notice.size is None or notice.status in (None, *FINAL_STATUSES):
+            return notice
+        row = self.get(notice.provider, notice.media_id)
+        reserved = row.extra.get("reservedBytes") if row and row.status in ("uploading", "expired") else None
+        if isinstance(reserved, int) and not isinstance(reserved, bool) and notice.size > reserved:
+            notice.status = "rejected"
+            notice.extra = {**notice.extra, "rejected": {"reason": "larger_than_reserved",
+                                                         "reservedBytes": reserved, "size": notice.size}}
+        return notice
+
+    def lapsed_reservations(self, now: datetime, legacy_before: datetime, *, limit: int) -> list[MediaRecord]:
+        """`uploading` rows whose lapse time passed (or, recorded without one, created before `legacy_before`)."""
+        d = self.db.dialect
+        rows = self.db.query("SELECT * FROM {media} WHERE status = 'uploading' AND (expires_at < ? OR "
+                             "(expires_at IS NULL AND created_at < ?)) ORDER BY created_at LIMIT ?",
+                             (d.time_param(now), d.time_param(legacy_before), limit))
+        return [MediaRecord.from_row(row, self.db) for row in rows]
+
+    def mark_expired(self, provider: str, media_id: str) -> bool:
+        """`uploading` -> `expired` (a notice that completed the row meanwhile wins); True if changed."""
+        return self.db.execute("UPDATE {media} SET status = 'expired', updated_at = ? WHERE provider = ? AND "
+                               "media_id = ? AND status = 'uploading'",
+                               (self.db.dialect.time_param(_now()), provider, media_id)) == 1
 
     def event_count(self, dedupe_key: str | None = None) -> int:
         """How many notices are recorded (all, or under one dedupe key)."""
