@@ -52,7 +52,8 @@ def test_the_timer_expires_lapsed_reservations_and_releases_their_vod_media(gate
     video = _reserve_video(gateway, token, 10)
     image = gateway.post("/aliyun/vod/upload-image", json={"imageType": "default", "imageExt": "png", "fileSize": 5},
                          headers=bearer(token)).json()
-    form = gateway.post("/aliyun/oss/post-policy", json={"fileName": "never.jpg"}, headers=bearer(token)).json()
+    form = gateway.post("/aliyun/oss/post-policy", json={"fileName": "never.jpg", "size": len(JPEG_BYTES)},
+                        headers=bearer(token)).json()
     kept = _reserve_video(gateway, token, 10)  # not lapsed: untouched
     for media_id in (video["videoId"], image["imageId"], f"upvend-dev/{form['key']}"):
         _lapse(media_id)
@@ -89,7 +90,8 @@ def test_a_failed_release_keeps_the_reservation_for_the_next_run(gateway, emulat
 
 def test_an_expired_object_reservation_still_completes_on_a_late_upload(gateway, login, switch):
     token = login(fresh_name())
-    form = gateway.post("/aliyun/oss/post-policy", json={"fileName": "late.jpg"}, headers=bearer(token)).json()
+    form = gateway.post("/aliyun/oss/post-policy", json={"fileName": "late.jpg", "size": len(JPEG_BYTES)},
+                        headers=bearer(token)).json()
     media_id = f"upvend-dev/{form['key']}"
     _lapse(media_id)
     _sweep(gateway)
@@ -125,7 +127,8 @@ def test_an_upload_as_declared_is_not_rejected(gateway, emulator, login, switch)
 
 def test_an_upload_after_its_row_was_deleted_stays_deleted_and_is_removed(gateway, login, stack, switch):
     token = login(fresh_name())
-    form = gateway.post("/aliyun/oss/post-policy", json={"fileName": "regret.jpg"}, headers=bearer(token)).json()
+    form = gateway.post("/aliyun/oss/post-policy", json={"fileName": "regret.jpg", "size": len(JPEG_BYTES)},
+                        headers=bearer(token)).json()
     media_id = f"upvend-dev/{form['key']}"
     [row] = [i for i in gateway.get("/media", headers=bearer(token)).json()["items"] if i["mediaId"] == media_id]
     assert gateway.delete(f"/media/{row['id']}", headers=bearer(token)).json()["status"] == "deleted"
