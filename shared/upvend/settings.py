@@ -155,5 +155,29 @@ def get(name: str, environ: dict[str, str] | None = None) -> Any:
 
 def secret_values(environ: dict[str, str] | None = None) -> list[str]:
     """Values of every secret setting and platform credential present, for log redaction."""
-    env = os.environ if environ is None else environ
-    return [value for value in map(env.get, _SECRET_NAMES) if value and len(value) >= 6]
+    if environ is None:
+        return _current_secret_values()
+    return [value for value in map(environ.get, _SECRET_NAMES) if value and len(value) >= 6]
+
+
+# The process environment's secret values, recomputed only when one of the raw values changed. The raw
+# values are read from os.environ's own table (one dict lookup each, instead of a key encoding and a value
+# decoding per name), because every log line asks for them.
+_SECRETS_SEEN: list[Any] = [None, []]
+
+
+def _current_secret_values() -> list[str]:
+    table, encode = getattr(os.environ, "_data", None), getattr(os.environ, "encodekey", None)
+    if not isinstance(table, dict) or encode is None:  # another Python's os.environ: read it plainly
+        return [value for value in map(os.environ.get, _SECRET_NAMES) if value and len(value) >= 6]
+    keys = _SECRET_KEYS.get(tuple(_SECRET_NAMES))
+    if keys is None:
+        keys = _SECRET_KEYS.setdefault(tuple(_SECRET_NAMES), [encode(name) for name in _SECRET_NAMES])
+    raw = list(map(table.get, keys))
+    if raw != _SECRETS_SEEN[0]:
+        values = [value for value in map(os.environ.get, _SECRET_NAMES) if value and len(value) >= 6]
+        _SECRETS_SEEN[:] = [raw, values]
+    return _SECRETS_SEEN[1]
+
+
+_SECRET_KEYS: dict[tuple[str, ...], list[Any]] = {}
