@@ -33,6 +33,9 @@ def unencodable_text(value: Any) -> bool:
     return False
 
 
+_DECODER = json.JSONDecoder(parse_int=_int64)
+
+
 def loads_untrusted(raw: str | bytes) -> Any:
     """`json.loads` where every way the input can be bad is a ValueError.
 
@@ -43,7 +46,9 @@ def loads_untrusted(raw: str | bytes) -> Any:
     Callers turn the ValueError into their own 4xx.
     """
     try:
-        value = json.loads(raw, parse_int=_int64)
+        if isinstance(raw, (bytes, bytearray)):  # as json.loads reads bytes
+            raw = raw.decode(json.detect_encoding(raw), "surrogatepass")
+        value = _DECODER.decode(raw)
     except RecursionError:
         raise ValueError("JSON is nested too deeply") from None
     if _may_hold_surrogates(raw) and unencodable_text(value):
