@@ -59,7 +59,7 @@ def mask_in_this_request(value: str) -> None:
 
 def _known_secrets() -> tuple[str, ...]:
     request = _request_secrets.get()
-    return (*settings.secret_values(), *request) if request else tuple(settings.secret_values())
+    return (*settings.secret_values(), *request) if request else settings.secret_values()
 
 
 # Key names seen so far and whether they are sensitive: a log line has a handful of keys, the same ones
@@ -94,12 +94,28 @@ def redact(value: Any, _key: str | None = None, _secrets: tuple[str, ...] | None
     return value
 
 
+# Short texts already redacted against the settings' secrets: most lines repeat a fixed message ("request").
+_REDACTED_TEXT: dict[tuple[str, tuple[str, ...]], str] = {}
+
+
 def redact_text(text: str, _secrets: tuple[str, ...] | None = None) -> str:
     """Mask bearer tokens, JWTs, `secret=` style pairs and known secret values in text."""
+    secrets = _known_secrets() if _secrets is None else _secrets
+    if len(text) > 64 or _request_secrets.get():  # a request's own secrets are never kept past its lines
+        return _redact_text(text, secrets)
+    done = _REDACTED_TEXT.get((text, secrets))
+    if done is None:
+        if len(_REDACTED_TEXT) >= 1024:
+            _REDACTED_TEXT.clear()
+        done = _REDACTED_TEXT[(text, secrets)] = _redact_text(text, secrets)
+    return done
+
+
+def _redact_text(text: str, secrets: tuple[str, ...]) -> str:
     if _TEXT_MARKERS.search(text):
         for pattern, replacement in _SENSITIVE_TEXT:
             text = pattern.sub(replacement, text)
-    for secret in _known_secrets() if _secrets is None else _secrets:
+    for secret in secrets:
         if secret in text:
             text = text.replace(secret, REDACTED)
     return text
