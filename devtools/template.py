@@ -178,7 +178,14 @@ class Template(Strict):
     domain: Domain = Domain()
     capacity: Capacity = Capacity()
     failed_events: FailedEvents = FailedEvents()
+    # The deployed database engine(s): each layer ships only their drivers (mysql: PyMySQL, postgresql: psycopg).
+    database: list[Literal["mysql", "postgresql"]] = Field(default=["mysql", "postgresql"], min_length=1)
     functions: list[Function] = Field(min_length=1)
+
+    @field_validator("database", mode="before")
+    @classmethod
+    def _one_database_as_list(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _features_are_declared_and_used(self) -> "Template":

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from devtools.deploy.bytecode import compile_tree, find_interpreter
+from devtools.deploy.layer_contents import dropped, external_imports, read_requirements, select_wheels
 from devtools.deploy.targets import deployable
 from devtools.deploy.wheels import WheelTarget, download_wheels, install_wheels
 from devtools.template import Template
+from packaging.utils import parse_wheel_filename
 
 
 @dataclass(frozen=True)
@@ -44,12 +46,17 @@ class Artifact:
         shown = path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
         return f"{str(shown):44} {_size(self.size):>9} zipped {_size(self.unpacked):>9} unpacked {self.files:5} files"
 
+    @property
+    def mib(self) -> float:
+        return self.size / 2**20
+
 
 @dataclass
 class Package:
     provider: str
     python: str
     layer: Artifact
+    distributions: list[str] = field(default_factory=list)  # the wheels the layer carries, name-version
     functions: dict[str, Artifact] = field(default_factory=dict)
     bytecode: bool = False
     warnings: list[str] = field(default_factory=list)
@@ -57,7 +64,9 @@ class Package:
     def report(self, root: Path) -> str:
         lines = [f"{self.provider}: CPython {self.python} manylinux x86_64, "
                  + ("byte-compiled" if self.bytecode else "sources only (no bytecode)"),
-                 "  " + self.layer.line(root)]
+                 f"  layer {self.layer.path.resolve()}: {self.layer.mib:.2f} MiB zipped, "
+                 f"{self.layer.unpacked / 2**20:.2f} MiB unpacked, {self.layer.files} files",
+                 "    carries " + (", ".join(self.distributions) or "no third-party packages")]
         lines += ["  " + artifact.line(root) for artifact in self.functions.values()]
         lines += [f"  warning: {w}" for w in self.warnings]
         return "\n".join(lines)
@@ -105,19 +114,25 @@ def package(template: Template, provider: str, *, repo: Path, out: Path, cache_r
     stage = out / "stage"
     shutil.rmtree(stage, ignore_errors=True)
     constraints = repo / "constraints.txt"
-    wheels = download_wheels(repo / template.layer.requirements, constraints if constraints.is_file() else None,
-                             target, cache_root)
+    requirements = repo / template.layer.requirements
+    every_wheel = download_wheels(requirements, constraints if constraints.is_file() else None, target, cache_root)
+    package_dir = repo / template.layer.package
+    functions = deployable(template, provider)
+    imports = {name for name in external_imports([repo / fn.folder / f"{fn.module}.py" for fn in functions],
+                                                 package_dir.parent, package_dir.name)
+               if not dropped(name, provider, template.database)}
+    wheels = select_wheels(every_wheel, read_requirements(requirements), imports, target)
     layer_root = stage / "layer"
     site = layer_root / layout.layer_prefix if layout.layer_prefix else layer_root
     install_wheels(wheels, site, target)
     shutil.rmtree(site / "bin", ignore_errors=True)  # console scripts point at the build machine's Python
-    package_dir = repo / template.layer.package
     _copy_sources(package_dir, site / package_dir.name)
     _compile(interpreter, site, layout.layer_path, warnings)
     result = Package(provider, python, write_zip(layer_root, out / "dist" / f"{template.layer.name}.zip"),
+                     distributions=["{}-{}".format(*parse_wheel_filename(w.name)[:2]) for w in wheels],
                      bytecode=interpreter is not None, warnings=warnings)
 
-    for fn in deployable(template, provider):
+    for fn in functions:
         code = stage / "functions" / fn.name
         _copy_sources(repo / fn.folder, code)
         _compile(interpreter, code, layout.code_path, warnings)

@@ -67,3 +67,9 @@ def check_database_url(template: Template, provider: str, environ: Mapping[str, 
             "has its own /tmp, so rows one instance writes are lost to the others. Deploy with a MySQL/MariaDB "
             "or PostgreSQL server (mysql://user:password@host:3306/db or postgresql://user:password@host:5432/db: "
             f"RDS, PolarDB or TencentDB in the VPC named by `network.{provider}` in template.yaml).")
+    engine = {"mysql": "mysql", "postgresql": "postgresql", "postgres": "postgresql"}.get(scheme)
+    if engine is not None and engine not in template.database:
+        raise TemplateError(
+            f"{DATABASE_SETTING} is a {scheme}:// URL, but template.yaml's `database: "
+            f"{', '.join(template.database)}` ships only that driver in the layer: set `database: {engine}` "
+            "(or list both) and package again.")

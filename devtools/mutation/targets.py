@@ -78,6 +78,11 @@ TARGETS: dict[str, list[str]] = {
         "tests/unit/test_auth_boundaries.py",
         "tests/unit/test_auth.py",
     ],
+    "upvend.jwt_hs256": [
+        "tests/unit/test_jwt_hs256.py",
+        "tests/unit/test_auth_boundaries.py",
+        "tests/unit/test_auth.py",
+    ],
     # storage ranking
     "upvend.storage.notices": [
         "tests/storage/test_notice_ranking.py",

@@ -2,40 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 import time
-from types import ModuleType
 from typing import Any, Mapping
-
-
-def _pyjwt_without_cryptography() -> ModuleType:
-    """Import PyJWT without its optional `cryptography` backend.
-
-    Session tokens are HS256, which PyJWT signs and verifies with hmac alone;
-    loading the RSA/EC backends would add tens of milliseconds to every cold
-    start. PyJWT treats a missing `cryptography` as "not installed". Modules
-    that need cryptography (OSS callback verification) still import it later.
-    """
-    if "jwt" in sys.modules or "cryptography" in sys.modules:
-        import jwt
-        return jwt
-    sys.modules["cryptography"] = None  # type: ignore[assignment]  # import-time only, single-threaded
-    try:
-        import jwt
-    finally:
-        if sys.modules.get("cryptography", ...) is None:
-            del sys.modules["cryptography"]
-    return jwt
-
-
-jwt = _pyjwt_without_cryptography()
 
 from upvend import settings
 from upvend.errors import Unauthorized
+from upvend.jwt_hs256 import TokenExpired, TokenRefused, sign, verify
 from upvend.user_ids import is_user_id
 
 ISSUER = "upvend"
-ALGORITHM = "HS256"
 _LEEWAY_SECONDS = 30
 
 
@@ -46,7 +21,7 @@ def issue_token(subject: str, *, now: float | None = None) -> tuple[str, int]:
     ttl = settings.get("JWT_TTL_SECONDS")
     issued = int(now if now is not None else time.time())
     claims = {"sub": subject, "iat": issued, "exp": issued + ttl, "iss": ISSUER}
-    return jwt.encode(claims, settings.get("JWT_SECRET"), algorithm=ALGORITHM), ttl
+    return sign(claims, settings.get("JWT_SECRET")), ttl
 
 
 def _challenge(error: str, description: str) -> dict[str, str]:
@@ -56,26 +31,11 @@ def _challenge(error: str, description: str) -> dict[str, str]:
 def verify_token(token: str) -> dict[str, Any]:
     """Verify a session token and return its claims, or raise Unauthorized."""
     try:
-        claims = jwt.decode(
-            token,
-            settings.get("JWT_SECRET"),
-            algorithms=[ALGORITHM],
-            issuer=ISSUER,
-            leeway=_LEEWAY_SECONDS,
-            options={"require": ["sub", "iat", "exp", "iss"]},
-        )
-    except jwt.ExpiredSignatureError:
-        raise Unauthorized("The token has expired.", code="token_expired",
-                           headers=_challenge("invalid_token", "expired")) from None
-    except jwt.InvalidIssuerError:
-        raise Unauthorized("The token was not issued by upvend.", code="token_invalid",
-                           headers=_challenge("invalid_token", "issuer")) from None
-    except jwt.MissingRequiredClaimError as exc:
-        raise Unauthorized(f"The token lacks the '{exc.claim}' claim.", code="token_invalid",
-                           headers=_challenge("invalid_token", "claims")) from None
-    except jwt.InvalidTokenError:
-        raise Unauthorized("The token is invalid.", code="token_invalid",
-                           headers=_challenge("invalid_token", "invalid")) from None
+        claims = verify(token, settings.get("JWT_SECRET"), now=time.time(), leeway=_LEEWAY_SECONDS, issuer=ISSUER)
+    except TokenExpired as exc:
+        raise Unauthorized(str(exc), code="token_expired", headers=_challenge("invalid_token", "expired")) from None
+    except TokenRefused as exc:
+        raise Unauthorized(str(exc), code="token_invalid", headers=_challenge("invalid_token", exc.reason)) from None
     if not is_user_id(claims.get("sub")):
         raise Unauthorized("The token subject is invalid.", code="token_invalid",
                            headers=_challenge("invalid_token", "subject"))

@@ -33,6 +33,9 @@ def unencodable_text(value: Any) -> bool:
     return False
 
 
+_DECODER = json.JSONDecoder(parse_int=_int64)
+
+
 def loads_untrusted(raw: str | bytes) -> Any:
     """`json.loads` where every way the input can be bad is a ValueError.
 
@@ -43,9 +46,25 @@ def loads_untrusted(raw: str | bytes) -> Any:
     Callers turn the ValueError into their own 4xx.
     """
     try:
-        value = json.loads(raw, parse_int=_int64)
+        if isinstance(raw, (bytes, bytearray)):  # as json.loads reads bytes
+            raw = raw.decode(json.detect_encoding(raw), "surrogatepass")
+        value = _DECODER.decode(raw)
     except RecursionError:
         raise ValueError("JSON is nested too deeply") from None
-    if unencodable_text(value):
+    if _may_hold_surrogates(raw) and unencodable_text(value):
         raise ValueError("JSON text holds a lone surrogate, which is not Unicode text")
     return value
+
+
+def _may_hold_surrogates(raw: str | bytes) -> bool:
+    """False when no decoded string can hold a lone surrogate: the text has no `\\u` escape and no
+    surrogate code point (a UTF-8 surrogate always starts with byte 0xED). Saves walking every event."""
+    if isinstance(raw, (bytes, bytearray)):
+        return json.detect_encoding(raw) != "utf-8" or b"\\u" in raw or b"\xed" in raw
+    if "\\u" in raw:
+        return True
+    try:
+        raw.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False

@@ -13,7 +13,7 @@ import logging
 import os
 import re
 import sys
-from datetime import datetime, timezone
+import time
 from typing import Any
 
 from upvend import settings
@@ -58,12 +58,29 @@ def mask_in_this_request(value: str) -> None:
 
 
 def _known_secrets() -> tuple[str, ...]:
-    return (*settings.secret_values(), *(_request_secrets.get() or ()))
+    request = _request_secrets.get()
+    return (*settings.secret_values(), *request) if request else settings.secret_values()
+
+
+# Key names seen so far and whether they are sensitive: a log line has a handful of keys, the same ones
+# every time, so each name is matched once per process.
+_SENSITIVE_KEYS: dict[str, bool] = {}
+# A text without any of these cannot match a `_SENSITIVE_TEXT` pattern; most log text has none.
+_TEXT_MARKERS = re.compile(r"(?i)bearer|eyJ|=")
+
+
+def _sensitive_key(key: str) -> bool:
+    known = _SENSITIVE_KEYS.get(key)
+    if known is None:
+        known = bool(_SENSITIVE_KEY.search(key))
+        if len(_SENSITIVE_KEYS) < 4096:
+            _SENSITIVE_KEYS[key] = known
+    return known
 
 
 def redact(value: Any, _key: str | None = None, _secrets: tuple[str, ...] | None = None) -> Any:
     """Return a copy of value with secrets masked (dicts and lists recursively)."""
-    if _key is not None and _SENSITIVE_KEY.search(_key) and value not in (None, "", [], {}):
+    if _key is not None and value not in (None, "", [], {}) and _sensitive_key(_key):
         return REDACTED
     if isinstance(value, (bool, int, float)) or value is None:
         return value
@@ -77,14 +94,43 @@ def redact(value: Any, _key: str | None = None, _secrets: tuple[str, ...] | None
     return value
 
 
+# Short texts already redacted against the settings' secrets: most lines repeat a fixed message ("request").
+_REDACTED_TEXT: dict[tuple[str, tuple[str, ...]], str] = {}
+
+
 def redact_text(text: str, _secrets: tuple[str, ...] | None = None) -> str:
     """Mask bearer tokens, JWTs, `secret=` style pairs and known secret values in text."""
-    for pattern, replacement in _SENSITIVE_TEXT:
-        text = pattern.sub(replacement, text)
-    for secret in _known_secrets() if _secrets is None else _secrets:
+    secrets = _known_secrets() if _secrets is None else _secrets
+    if len(text) > 64 or _request_secrets.get():  # a request's own secrets are never kept past its lines
+        return _redact_text(text, secrets)
+    done = _REDACTED_TEXT.get((text, secrets))
+    if done is None:
+        if len(_REDACTED_TEXT) >= 1024:
+            _REDACTED_TEXT.clear()
+        done = _REDACTED_TEXT[(text, secrets)] = _redact_text(text, secrets)
+    return done
+
+
+def _redact_text(text: str, secrets: tuple[str, ...]) -> str:
+    if _TEXT_MARKERS.search(text):
+        for pattern, replacement in _SENSITIVE_TEXT:
+            text = pattern.sub(replacement, text)
+    for secret in secrets:
         if secret in text:
             text = text.replace(secret, REDACTED)
     return text
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+_SECOND: list[Any] = [None, ""]  # the last whole second formatted, and its text
+
+
+def utc_stamp(created: float) -> str:
+    """`created` as 2026-11-28T09:30:00.123Z (the date part is formatted once per second)."""
+    second = int(created)
+    if second != _SECOND[0]:
+        _SECOND[:] = [second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))]
+    return f"{_SECOND[1]}.{int((created - second) * 1000):03d}Z"
 
 
 class JsonFormatter(logging.Formatter):
@@ -93,21 +139,21 @@ class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         # Fields the logger itself fills in carry no secrets; the message and the extras are redacted.
         fixed: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, tz=timezone.utc).isoformat(timespec="milliseconds")
-            .replace("+00:00", "Z"),
+            "time": utc_stamp(record.created),
             "level": record.levelname,
             "logger": record.name,
             "function": function_name_var.get() or os.environ.get("FC_FUNCTION_NAME")
             or os.environ.get("SCF_FUNCTIONNAME"),
             "requestId": request_id_var.get(),
         }
-        entry: dict[str, Any] = {"message": record.getMessage()}
+        known = _known_secrets()
+        fixed["message"] = redact_text(record.getMessage(), known)
         for key, value in record.__dict__.items():
-            if key not in _STD_ATTRS and not key.startswith("_") and key not in fixed:
-                entry[key] = value
+            if key not in _STD_ATTRS and key[0] != "_" and key not in fixed:
+                fixed[key] = redact(value, key, known)
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps({**fixed, **redact(entry)}, ensure_ascii=False, default=str)
+            fixed["exception"] = redact_text(self.formatException(record.exc_info), known)
+        return _ENCODER.encode(fixed)
 
 
 class RedactionFilter(logging.Filter):
@@ -128,8 +174,10 @@ def configure(stream: Any = None) -> None:
     if _configured and stream is None:
         return
     handler = logging.StreamHandler(stream or sys.stdout)
-    handler.setFormatter(JsonFormatter())
-    handler.addFilter(RedactionFilter())
+    handler.setFormatter(JsonFormatter())  # it redacts the message, the extras and the traceback itself
+    # No caller, thread or process lookups per record: no line shows them (logging HOWTO, "Optimization").
+    logging._srcfile = None  # type: ignore[attr-defined]
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     root = logging.getLogger()
     for existing in list(root.handlers):
         if getattr(existing, "_upvend", False):

@@ -143,6 +143,13 @@ def get(name: str, environ: dict[str, str] | None = None) -> Any:
     setting = _DECLARED.get(name)
     if setting is None:
         raise KeyError(f"undeclared setting {name}")
+    table = getattr(os.environ, "_data", None) if environ is None else None
+    raw_key = None
+    if isinstance(table, dict):  # the fast path: os.environ's own table, no key encoding or value decoding
+        raw_key = table.get(_ENV_KEYS.get(name) or _env_key(name, setting))
+        cached = _PARSED.get((name, raw_key), _MISSING) if raw_key else _MISSING
+        if cached is not _MISSING:
+            return cached
     env = os.environ if environ is None else environ
     raw = env.get(setting.env_name)
     if raw is None or raw == "":
@@ -154,6 +161,8 @@ def get(name: str, environ: dict[str, str] | None = None) -> Any:
         return cached
     try:
         value = _PARSED[(name, raw)] = setting.parse(raw)
+        if raw_key:
+            _PARSED[(name, raw_key)] = value
         return value
     except (ValueError, TypeError) as exc:
         # The value itself is never echoed: it may be a secret.
@@ -161,7 +170,40 @@ def get(name: str, environ: dict[str, str] | None = None) -> Any:
                                  code="setting_malformed") from None
 
 
-def secret_values(environ: dict[str, str] | None = None) -> list[str]:
-    """Values of every secret setting and platform credential present, for log redaction."""
-    env = os.environ if environ is None else environ
-    return [value for value in map(env.get, _SECRET_NAMES) if value and len(value) >= 6]
+_ENV_KEYS: dict[str, Any] = {}
+
+
+def _env_key(name: str, setting: Setting) -> Any:
+    key = _ENV_KEYS[name] = os.environ.encodekey(setting.env_name)  # type: ignore[attr-defined]
+    return key
+
+
+def secret_values(environ: dict[str, str] | None = None) -> tuple[str, ...]:
+    """Values of every secret setting and platform credential present, for log redaction; for the process
+    environment, the same tuple object until one of those values changes."""
+    if environ is None:
+        return _current_secret_values()
+    return tuple(value for value in map(environ.get, _SECRET_NAMES) if value and len(value) >= 6)
+
+
+# The process environment's secret values, recomputed only when one of the raw values changed. The raw
+# values are read from os.environ's own table (one dict lookup each, instead of a key encoding and a value
+# decoding per name), because every log line asks for them.
+_SECRETS_SEEN: list[Any] = [None, ()]
+
+
+def _current_secret_values() -> tuple[str, ...]:
+    table, encode = getattr(os.environ, "_data", None), getattr(os.environ, "encodekey", None)
+    if not isinstance(table, dict) or encode is None:  # another Python's os.environ: read it plainly
+        return tuple(value for value in map(os.environ.get, _SECRET_NAMES) if value and len(value) >= 6)
+    keys = _SECRET_KEYS.get(tuple(_SECRET_NAMES))
+    if keys is None:
+        keys = _SECRET_KEYS.setdefault(tuple(_SECRET_NAMES), [encode(name) for name in _SECRET_NAMES])
+    raw = list(map(table.get, keys))
+    if raw != _SECRETS_SEEN[0]:
+        values = tuple(value for value in map(os.environ.get, _SECRET_NAMES) if value and len(value) >= 6)
+        _SECRETS_SEEN[:] = [raw, values]
+    return _SECRETS_SEEN[1]
+
+
+_SECRET_KEYS: dict[tuple[str, ...], list[Any]] = {}

@@ -230,3 +230,12 @@ def test_the_dry_run_names_and_explains_the_missing_network_and_log_variables(tm
     assert {"UPVEND_TENCENT_VPC_ID", "UPVEND_TENCENT_SUBNET_ID", "UPVEND_TENCENT_CLS_TOPIC_ID",
             "UPVEND_DATABASE_URL"} <= set(missing)
     assert "UPVEND_TENCENT_VPC_ID: VPC of the database (network.tencent)" in text
+
+
+def test_render_refuses_a_database_url_whose_driver_the_layer_does_not_ship():
+    raw = repo_raw()
+    raw["database"] = "mysql"
+    with pytest.raises(TemplateError, match=r"postgresql:// URL[\s\S]*database: postgresql"):
+        render(parse_template(raw), "aliyun", environ={"UPVEND_DATABASE_URL": "postgresql://u:p@db:5432/x"})
+    raw["database"] = ["mysql", "postgresql"]
+    render(parse_template(raw), "aliyun", environ={"UPVEND_DATABASE_URL": "postgresql://u:p@db:5432/x"})

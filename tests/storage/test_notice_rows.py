@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime, timedelta, timezone
 
 from upvend.storage.database import Database
-from upvend.storage.media import MediaRepository
+from upvend.storage.media import MediaRecord, MediaRepository
 from upvend.storage.notices import MediaNotice, apply_notice
 
 FIRST = datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=timezone.utc)
@@ -43,3 +43,16 @@ def test_a_dedupe_key_longer_than_its_column_is_stored_as_its_sha256(db: Databas
                                         kind="video", status="ready"), FIRST)
     stored = [r["dedupe_key"] for r in db.query("SELECT dedupe_key FROM {events}")]
     assert stored == ["sha256:" + hashlib.sha256(key.encode()).hexdigest()]
+
+
+def test_a_final_notice_is_not_judged_against_the_reserved_size(db: Database):
+    """Deleting (or rejecting) a reservation is final as it is: its size is not compared with the reserved one."""
+    repo = MediaRepository(db)
+    for status in ("deleted", "rejected"):
+        media_id = f"v-{status}"
+        assert repo.create_uploading(MediaRecord(provider="aliyun", media_id=media_id, kind="video",
+                                                 status="uploading", owner="o-ann", extra={"reservedBytes": 10}))
+        assert repo.apply(MediaNotice(dedupe_key=f"{media_id}:final", event_type="E", provider="aliyun",
+                                      media_id=media_id, kind="video", status=status, size=99))
+        row = repo.get("aliyun", media_id)
+        assert row.status == status and "rejected" not in row.extra

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Sequence
 
 from starlette.applications import Starlette
@@ -18,17 +19,24 @@ from upvend.logs import get_logger, request_id_var
 
 log = get_logger("upvend.http")
 NO_STORE = {"Cache-Control": "no-store"}
+# Starlette's JSONResponse settings, with the encoder built once instead of on every answer.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":"))
+
+
+class _JsonResponse(JSONResponse):
+    def render(self, content: Any) -> bytes:
+        return _ENCODER.encode(content).encode("utf-8")
 
 
 def error_response(error: UpvendError) -> JSONResponse:
     """Render an UpvendError as the JSON envelope with its status and headers."""
     headers = {**NO_STORE, **error.headers}
-    return JSONResponse(error.to_body(request_id_var.get()), status_code=error.status, headers=headers)
+    return _JsonResponse(error.to_body(request_id_var.get()), status_code=error.status, headers=headers)
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> JSONResponse:
     """A JSON answer that caches nowhere (answers carry credentials)."""
-    return JSONResponse(data, status_code=status, headers={**NO_STORE, **(headers or {})})
+    return _JsonResponse(data, status_code=status, headers={**NO_STORE, **(headers or {})})
 
 
 async def _upvend_error(request: Request, exc: Exception) -> Response:

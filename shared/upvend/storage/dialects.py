@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from upvend.errors import StorageUnavailable
+from upvend.errors import ConfigurationError, StorageUnavailable
 from upvend.storage.limits import ServerLimits
 
 
@@ -140,12 +140,21 @@ class SqliteDialect(Dialect):
 _MYSQL_SSL_CONNECTION_ERROR = 2026
 
 
+def driver_missing(database: str) -> ConfigurationError:
+    """A layer packaged for another database has no driver for this one: a setup error, said plainly."""
+    return ConfigurationError(f"This layer ships no {database} driver: set `database: {database}` in "
+                              "template.yaml and package again.", code="database_driver_missing")
+
+
 class MysqlDialect(Dialect):
     name = "mysql"
     begin = "START TRANSACTION"
 
     def connect(self, url: Any, timeout: float) -> Any:
-        import pymysql
+        try:
+            import pymysql
+        except ImportError:
+            raise driver_missing("mysql") from None
 
         from upvend.storage.mysql_tls import uses_tls
 
@@ -228,7 +237,10 @@ class PostgresDialect(Dialect):
     json_param = "CAST(? AS jsonb)"
 
     def connect(self, url: Any, timeout: float) -> Any:
-        import psycopg
+        try:
+            import psycopg
+        except ImportError:
+            raise driver_missing("postgresql") from None
 
         # No startup `options` and no prepared statements: PgBouncer in transaction mode refuses the
         # first and loses the second between transactions. Limits are set per transaction instead.
