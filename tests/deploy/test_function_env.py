@@ -50,7 +50,7 @@ def authorized(request: dict[str, Any], token: str) -> dict[str, Any]:
 # function -> job builder(ctx); ctx has the stack, a gateway client and a logged-in token.
 def _vod_callback(ctx) -> dict:
     # A video VOD has (the function reads it back), uploaded as the upload SDKs do.
-    made = ctx.gateway.post("/aliyun/vod/upload-video", json={"title": "clip", "fileName": "clip.mp4"},
+    made = ctx.gateway.post("/aliyun/vod/upload-video", json={"title": "clip", "fileName": "clip.mp4", "fileSize": 1000},
                             headers=bearer(ctx.token))
     assert made.status_code == 200, made.text
     bucket, key = vod_bucket(made.json()["uploadAddress"], made.json()["uploadAuth"])
