@@ -18,6 +18,11 @@ _PLATFORM_ENV = ("FC_", "ALIBABA_CLOUD_", "TENCENTCLOUD_", "SCF_")
 Provider = Literal["aliyun", "tencent"]
 _MEMORY_MB = {"ge": 128, "le": 3072}
 _TIMEOUT_S = {"ge": 1, "le": 900}
+# An HTTP function's body limit (FC takes at most 32 MB per synchronous request); it reaches the function as
+# this setting, which upvend.http.body_limit reads with the same default.
+BODY_LIMIT_ENV = "UPVEND_MAX_BODY_BYTES"
+DEFAULT_MAX_BODY_BYTES = 64 * 1024
+_BODY_BYTES = {"ge": 0, "le": 32 * 1024 * 1024}
 
 
 class TemplateError(ValueError):
@@ -118,16 +123,35 @@ class Function(Strict):
     # Requests one instance serves at once (FC instanceConcurrency; SCF event functions: 1). A function that
     # reads the database keeps this many connections per instance (UPVEND_DATABASE_CONNECTIONS).
     instance_concurrency: int = Field(1, ge=1, le=200)
+    # The largest request body an HTTP function accepts (413 above it, checked before the body is decoded);
+    # rendered into its environment as UPVEND_MAX_BODY_BYTES.
+    max_body_bytes: int = Field(DEFAULT_MAX_BODY_BYTES, **_BODY_BYTES)
 
     @field_validator("env", mode="before")
     @classmethod
     def _names_as_entries(cls, value: Any) -> Any:
         return env_entries(value)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _body_limit_in_env(cls, data: Any) -> Any:
+        """An HTTP function's environment carries its body limit (after its own entries, so indices match)."""
+        if not isinstance(data, dict) or not data.get("http") or not isinstance(data.get("env", []), list):
+            return data
+        env = env_entries(data.get("env") or [])
+        if any(isinstance(e, dict) and e.get("name") == BODY_LIMIT_ENV for e in env):
+            return data  # refused below, naming max_body_bytes
+        limit = data.get("max_body_bytes", DEFAULT_MAX_BODY_BYTES)
+        return {**data, "env": [*env, {"name": BODY_LIMIT_ENV, "value": str(limit)}]}
+
     @model_validator(mode="after")
     def _http_or_trigger(self) -> "Function":
         if self.http and self.trigger:
             raise ValueError("a function has either http routes or a trigger, not both")
+        if self.trigger and "max_body_bytes" in self.model_fields_set:
+            raise ValueError("max_body_bytes applies to functions with http routes")
+        if self.http and [e.value for e in self.env if e.name == BODY_LIMIT_ENV] != [str(self.max_body_bytes)]:
+            raise ValueError(f"set the body limit with max_body_bytes, not {BODY_LIMIT_ENV} in env")
         if not self.http and not self.trigger:
             raise ValueError("a function needs http routes or a trigger")
         if self.trigger and self.trigger.oss and self.provider != "aliyun":

@@ -38,9 +38,30 @@ def test_defaults_are_merged_and_names_expand():
     template = parse_template(base())
     login = template.function("login")
     assert login.memory == 256 and login.timeout == 10
-    assert [(e.name, e.secret) for e in login.env] == [("UPVEND_WECHAT_APPID", False), ("UPVEND_JWT_SECRET", True)]
+    assert [(e.name, e.secret) for e in login.env] == [("UPVEND_WECHAT_APPID", False), ("UPVEND_JWT_SECRET", True),
+                                                       ("UPVEND_MAX_BODY_BYTES", False)]
     assert login.http[0].method == "POST"
     assert template.function("objects").trigger.kind == "oss"
+
+
+def test_an_http_function_carries_its_body_limit_in_its_environment():
+    raw = base()
+    assert parse_template(raw).function("login").env[-1].value == "65536"
+    raw["functions"][0]["max_body_bytes"] = 4096
+    template = parse_template(raw)
+    assert (template.function("login").max_body_bytes, template.function("login").env[-1].value) == (4096, "4096")
+    assert all(e.name != "UPVEND_MAX_BODY_BYTES" for e in template.function("objects").env)
+
+
+@pytest.mark.parametrize("mutate, expected", [
+    (lambda t: t["functions"][0].update(max_body_bytes=-1), "functions[0] (login).max_body_bytes"),
+    (lambda t: t["functions"][0].update(max_body_bytes=32 * 1024 * 1024 + 1), "functions[0] (login).max_body_bytes"),
+    (lambda t: t["functions"][1].update(max_body_bytes=1024), "max_body_bytes applies to functions with http routes"),
+    (lambda t: t["functions"][0]["env"].append({"name": "UPVEND_MAX_BODY_BYTES", "value": "1"}),
+     "set the body limit with max_body_bytes"),
+])
+def test_body_limit_errors_name_the_field(mutate, expected):
+    assert expected in broken(mutate)
 
 
 def broken(mutate) -> str:

@@ -10,6 +10,7 @@ from typing import Any, Callable
 from mangum import Mangum
 
 from upvend.errors import BadRequest, UpvendError
+from upvend.http.body_limit import body_limit, declared_body_oversize, raw_event_oversize
 from upvend.http.events import HTTP_EVENT_HANDLERS, MalformedEvent, infer_http_event
 from upvend.invocation import invocation
 from upvend.logs import get_logger
@@ -31,16 +32,27 @@ def _error_result(error: UpvendError, request_id: str) -> dict[str, Any]:
             "body": json.dumps(error.to_body(request_id)), "isBase64Encoded": False}
 
 
+def _refused_unread(event: Any) -> UpvendError | None:
+    """The error for an event refused before it is parsed: too long for the body limit, or no usable limit."""
+    try:
+        return raw_event_oversize(event, body_limit())
+    except UpvendError as exc:
+        return exc
+
+
 def http_handler(app: Any, *, function: str) -> Handler:
     """Wrap `app` as `handler(event, context)` for FC HTTP triggers, API gateways and SCF URLs."""
     adapter = Mangum(app, lifespan="off", custom_handlers=HTTP_EVENT_HANDLERS)
 
     def handler(event: Any, context: Any) -> dict[str, Any]:
         started = time.perf_counter()
-        with invocation(event, context, function) as call:
-            parsed, error, request_id = call.event, call.error, call.request_id
+        refused = _refused_unread(event)
+        # A refused event is not parsed at all; the request id then comes from the context.
+        with invocation(b"{}" if refused else event, context, function) as call:
+            parsed, error, request_id = call.event, refused or call.error, call.request_id
             if error is None and infer_http_event(parsed) is None:
                 error = BadRequest("Not an HTTP event this function understands.", code="invalid_event")
+            error = error or declared_body_oversize(parsed, body_limit())
             if error is not None:
                 log.warning("rejected event", extra={"code": error.code})
                 return _error_result(error, request_id)
