@@ -50,7 +50,9 @@ def test_s_yaml_has_every_aliyun_function_with_its_props(full_template):
 def test_aliyun_environment_names_and_secret_references(full_template):
     props = {r["props"]["functionName"]: r["props"] for r in rendered(full_template, "aliyun")["s.yaml"]["resources"].values()}
     auth = props["auth-wechat"]["environmentVariables"]
-    assert set(auth) == {"UPVEND_JWT_SECRET", "UPVEND_LOG_LEVEL", "UPVEND_WECHAT_APPID", "UPVEND_WECHAT_SECRET"}
+    assert set(auth) == {"UPVEND_JWT_SECRET", "UPVEND_LOG_LEVEL", "UPVEND_WECHAT_APPID", "UPVEND_WECHAT_SECRET",
+                         "UPVEND_MAX_BODY_BYTES"}
+    assert auth["UPVEND_MAX_BODY_BYTES"] == "65536"  # the template's body limit, written as a literal
     assert auth["UPVEND_JWT_SECRET"] == "${env('UPVEND_JWT_SECRET')}"
     assert auth["UPVEND_WECHAT_SECRET"] == "${env('UPVEND_WECHAT_SECRET')}"
     assert props["vod-upload"]["environmentVariables"]["UPVEND_VOD_REGION"] == "cn-shanghai"
