@@ -129,7 +129,10 @@ declare("WECHAT_APPID", doc="Mini-program AppID.")
 declare("WECHAT_SECRET", secret=True, doc="Mini-program AppSecret.")
 declare("WECHAT_TIMEOUT_SECONDS", seconds_between(0, 30), 3.0,
         doc="Timeout of jscode2session, in seconds (at most 30).")
-declare("DATABASE_URL", doc="sqlite:///path, mysql://..., or postgresql://...")
+declare("DATABASE_URL", secret=True,
+        doc="The media database: mysql://user:pass@host:3306/db, postgresql://user:pass@host:5432/db, or "
+        "sqlite:///path (the local stack's one-host table; make render refuses it). ?table_prefix=name_ "
+        "keeps upvend's tables apart in a shared database. Secret: it may hold a password.")
 declare("LOG_LEVEL", lambda raw: raw.upper(), "INFO", doc="Python logging level.")
 
 

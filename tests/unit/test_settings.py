@@ -113,3 +113,17 @@ def test_tencent_role_arns_that_are_not_one_are_refused(arn):
 
     with pytest.raises(ConfigurationError, match="UPVEND_TENCENT_STS_ROLE_ARN is malformed"):
         settings.get("TENCENT_STS_ROLE_ARN", {"UPVEND_TENCENT_STS_ROLE_ARN": arn})
+
+
+def test_the_database_url_is_a_secret_before_any_storage_module_is_imported():
+    # A function that only reads settings (and logs) must still redact the URL: it may carry the password.
+    import subprocess
+    import sys
+
+    probe = ("import sys; from upvend import settings; "
+             "assert not [m for m in sys.modules if m.startswith('upvend.storage')]; "
+             "print(settings.declared()['DATABASE_URL'].secret, "
+             "'mysql://u:hunter22@db/x' in settings.secret_values({'UPVEND_DATABASE_URL': 'mysql://u:hunter22@db/x'}))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True"]

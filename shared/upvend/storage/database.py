@@ -31,11 +31,6 @@ from upvend.storage.mysql_tls import MysqlTls
 from upvend.storage.pool import ConnectionPool, Lease
 
 
-# Declared again here as a secret: the URL may carry the database password.
-settings.declare("DATABASE_URL", secret=True,
-                 doc="The media database: mysql://user:pass@host:3306/db, postgresql://user:pass@host:5432/db, or "
-                 "sqlite:///path (the local stack's one-host table; make render refuses it). ?table_prefix=name_ "
-                 "keeps upvend's tables apart in a shared database. Secret: it may hold a password.")
 settings.declare("DATABASE_TIMEOUT_SECONDS", settings.seconds_between(0, 60), 3.0,
                  doc="Longest wait for one connect or statement (the invocation's deadline may cut it shorter).")
 
