@@ -21,6 +21,7 @@ from upvend.logs import get_logger
 from upvend.media_removal import remove_from_cloud
 from upvend.role_keys import has_role_key
 from upvend.storage.media import MediaRecord, MediaRepository
+from upvend.storage.usage import purge_expired
 from upvend import upload_reservations  # noqa: F401 (declares UPLOAD_EXPIRY_GRACE_SECONDS)
 
 log = get_logger("upvend.media_expiry")
@@ -56,4 +57,7 @@ def sweep(repo: MediaRepository | None = None, now: datetime | None = None) -> d
             released += 1
         if repo.mark_expired(record.provider, record.media_id):
             expired += 1
-    return {"due": len(due), "expired": expired, "released": released, "skipped": skipped, "failed": failed}
+    # The usage-limit windows that ended (and spent login codes past their replay guard) go too.
+    purged = purge_expired(repo.db, int(now.timestamp()))
+    return {"due": len(due), "expired": expired, "released": released, "skipped": skipped, "failed": failed,
+            "purgedCounters": purged}

@@ -201,3 +201,15 @@ def test_two_processes_never_both_accept_one_login_code(db, tmp_path):
                         tmp_path)
     for i in range(20):
         assert sorted([outcomes[0][i], outcomes[1][i]]) == ["login_code_replayed", "ok"], (i, outcomes)
+
+
+def test_the_expiry_sweep_purges_ended_windows(db, monkeypatch):
+    from upvend.media_expiry import sweep
+
+    monkeypatch.setenv("UPVEND_LOGIN_CODE_REPLAY_SECONDS", "60")
+    login_allowed("203.0.113.9", "code-old", db=db, now=time.time() - 3600)
+    login_allowed("203.0.113.9", "code-new", db=db)
+    summary = sweep(MediaRepository(db))
+    assert summary["purgedCounters"] == 2 and summary["failed"] == 0
+    with pytest.raises(LoginCodeReplayed):  # the live window stays
+        login_allowed("203.0.113.9", "code-new", db=db)
