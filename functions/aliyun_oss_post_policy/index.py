@@ -27,7 +27,7 @@ async def post_policy(request: Request):
     user = authenticate(request.headers)
     body = await read_json(request, UploadRequest)
     rule = upload_rule(body.fileName, body.contentType, body.size)
-    credential_allowed(user, size=body.size)
+    credential_allowed(user, size=body.size, reserves=True)  # the form reserves its row
     bucket = settings.get("ALIYUN_OSS_BUCKET")
     key = new_object_key(user, rule.extension)
     callback_url = settings.get("ALIYUN_OSS_CALLBACK_URL")

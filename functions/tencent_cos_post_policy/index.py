@@ -28,7 +28,7 @@ async def post_policy(request: Request):
     user = authenticate(request.headers)
     body = await read_json(request, UploadRequest)
     rule = upload_rule(body.fileName, body.contentType, body.size)
-    credential_allowed(user, size=body.size)
+    credential_allowed(user, size=body.size, reserves=True)  # the form reserves its row
     keys = cos_form_keys(user)
     now = int(time.time())
     expires = min(now + settings.get("TENCENT_POST_POLICY_SECONDS"), keys.expired_time)
