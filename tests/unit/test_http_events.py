@@ -232,3 +232,11 @@ def test_cors_allow_list(monkeypatch):
     assert HANDLER(simple, None)["headers"]["access-control-allow-origin"] == "https://h5.example.com"
     foreign = {**scf_url_event(), "headers": {"origin": "https://evil.example.com"}}
     assert "access-control-allow-origin" not in HANDLER(foreign, None)["headers"]
+
+
+def test_aliyun_api_gateway_takes_the_address_the_gateway_appended_not_the_clients_claim():
+    from upvend.http.events import AliyunApiGateway
+
+    event = {"httpMethod": "POST", "path": "/auth/wechat", "queryParameters": {}, "body": "",
+             "headers": {"X-Forwarded-For": "198.51.100.1, 203.0.113.7"}}  # the client wrote the first entry
+    assert AliyunApiGateway(event, None, None).source_ip() == "203.0.113.7"

@@ -88,7 +88,8 @@ class PlatformHttpEvent:
         return bool(self.event.get("isBase64Encoded"))
 
     def source_ip(self) -> str:
-        return self.headers.get("x-forwarded-for", "").split(",")[0].strip()
+        # The gateway appends the address it saw; entries before it are whatever the client sent.
+        return self.headers.get("x-forwarded-for", "").split(",")[-1].strip()
 
     # -- Mangum protocol ----------------------------------------------------
     @property
