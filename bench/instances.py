@@ -18,7 +18,6 @@ import importlib.util
 import json
 import logging
 import multiprocessing
-import os
 import random
 import threading
 import time
@@ -28,6 +27,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from bench.environment import overridden
 from bench.vod_videos import create_videos, emulated_vod
 from devtools.gateway.events import IncomingRequest, fc_http_event
 
@@ -250,16 +250,8 @@ def run(url: str, admin_url: str, *, instances: dict[str, int], total: int, dura
                "UPVEND_ALIYUN_VOD_CALLBACK_KEY": VOD_KEY, "UPVEND_UPLOAD_PREFIX": "uploads",
                # The VOD callbacks read their videos back from the emulated VOD (its own endpoint setting).
                "UPVEND_ALIYUN_VOD_ENDPOINT": vod_settings["UPVEND_ALIYUN_VOD_ENDPOINT"]}
-        saved = {k: os.environ.get(k) for k in env}
-        os.environ.update(env)
-        try:
+        with overridden(env):
             return _run(url, admin_url, instances, total, duration)
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
 
 
 def _run(url: str, admin_url: str, instances: dict[str, int], total: int, duration: float) -> dict[str, Any]:

@@ -4,13 +4,12 @@ one run (calls interleaved, so drift hits both alike), and the limit check alone
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import time
 import uuid
-from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
+from bench.environment import overridden
 from bench.ingest import BACKENDS
 from bench.jobs import Job, event_bytes
 from devtools.database_admin import drop_tables, server_problem
@@ -23,20 +22,6 @@ ROUTES = ("tencent-vod-signature", "aliyun-oss-post-policy")
 COUNTING = {"UPVEND_LIMIT_CREDENTIALS_PER_MINUTE": "1000000000", "UPVEND_LIMIT_CREDENTIALS_PER_DAY": "1000000000",
             "UPVEND_LIMIT_BYTES_PER_DAY": str(2 ** 62)}
 OFF = {name: "0" for name in COUNTING}
-
-
-@contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def _summary(samples: list[float]) -> dict[str, float]:
@@ -57,7 +42,7 @@ def route_cost(registry: Registry, jobs: dict[str, Job], calls: int) -> dict[str
         samples: dict[str, list[float]] = {"off": [], "on": []}
         for i in range(2 * calls + 2):
             mode = "off" if i % 2 == 0 else "on"
-            with _environment(OFF if mode == "off" else COUNTING):
+            with overridden(OFF if mode == "off" else COUNTING):
                 started = time.perf_counter()
                 status = handler(payload, context)["statusCode"]
                 elapsed = (time.perf_counter() - started) * 1000
@@ -85,7 +70,7 @@ def check_cost(calls: int, sqlite_dir: str) -> dict[str, Any]:
         db = Database(url)
         try:
             db.ready()
-            with _environment(COUNTING):
+            with overridden(COUNTING):
                 samples = []
                 for i in range(calls + 1):
                     started = time.perf_counter()
