@@ -18,7 +18,7 @@ from devtools.emulator.notices.schedule import NoticeSwitch
 from devtools.emulator.notices.vod_event_queue import MAX_EVENTS_PER_PULL, EventHandleInvalid, VodEventQueue
 from devtools.emulator.service import Service
 from devtools.emulator.tencent.sts import TencentApiError, _answer
-from devtools.emulator.tencent.vod_media_api import authorize_vod_action
+from devtools.emulator.tencent.vod_media_api import authorize_vod_action, is_vod_api_call
 
 ACTIONS = ("PullEvents", "ConfirmEvents", "DescribeEventsState")
 _POLL_STEP_SECONDS = 0.05
@@ -33,8 +33,7 @@ class VodEventsApi(Service):
         self.switch = switch
 
     def matches(self, request: Request) -> bool:
-        return (request.method == "POST" and request.headers.get("x-tc-action") in ACTIONS
-                and request.headers.get("authorization", "").startswith("TC3-HMAC-SHA256"))
+        return is_vod_api_call(request, ACTIONS)
 
     async def handle(self, request: Request) -> Response:
         body = await request.body()

@@ -60,6 +60,12 @@ def authorize_vod_action(emulator: Any, request: Request, body: bytes, action: s
     return params
 
 
+def is_vod_api_call(request: Request, actions: tuple[str, ...] | frozenset[str]) -> bool:
+    """A signed API 3.0 POST for one of `actions` (claimed before the generic Tencent API service)."""
+    return (request.method == "POST" and request.headers.get("x-tc-action") in actions
+            and request.headers.get("authorization", "").startswith("TC3-HMAC-SHA256"))
+
+
 def _utc(stamp: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(stamp))
 
@@ -97,8 +103,7 @@ class VodMediaApi(Service):
         self.uploads = uploads  # the UGC upload service, which knows each FileId's files
 
     def matches(self, request: Request) -> bool:
-        return (request.method == "POST" and request.headers.get("x-tc-action") in self.actions
-                and request.headers.get("authorization", "").startswith("TC3-HMAC-SHA256"))
+        return is_vod_api_call(request, self.actions)
 
     async def handle(self, request: Request) -> Response:
         body = await request.body()
