@@ -39,11 +39,8 @@ async def vod_callback(request: Request):
         log.info("event acknowledged, not recorded", extra={"eventType": envelope.EventType})
         return json_response({"status": "ignored"})
     if rereading():
-        hinted = notice
-        notice = reread_notice(hinted)
-        if notice is None:
-            log.warning("event not confirmed by VOD; nothing recorded",
-                        extra={"eventType": hinted.event_type, "mediaId": hinted.media_id})
+        notice = reread_notice(notice)
+        if notice is None:  # logged with its reason
             return json_response({"status": "ignored"})
     repo = MediaRepository()
     applied = repo.apply(notice)

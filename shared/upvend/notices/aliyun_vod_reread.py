@@ -18,6 +18,7 @@ from typing import Any, Callable
 from upvend import settings
 from upvend.aliyun.credentials import AliyunCredentials, function_credentials
 from upvend.aliyun.vod_media import CloudImage, CloudVideo, read_image, read_video
+from upvend.logs import get_logger
 from upvend.storage.media import MediaRepository
 from upvend.storage.notices import MediaNotice
 
@@ -29,6 +30,8 @@ settings.declare("ALIYUN_VOD_CALLBACK_REREAD", settings.on_off, True,
 VIDEO_STATUS = {"UploadSucc": "uploaded", "Transcoding": "processing", "Checking": "processing",
                 "Normal": "ready", "UploadFail": "failed", "TranscodeFail": "failed", "Blocked": "failed"}
 IMAGE_STATUS = {"Normal": "ready", "UploadFail": "failed", "Blocked": "failed"}
+
+log = get_logger("upvend.vod_callback")
 
 VideoReader = Callable[[AliyunCredentials, str], "CloudVideo | None"]
 ImageReader = Callable[[AliyunCredentials, str], "CloudImage | None"]
@@ -69,20 +72,30 @@ def reread_notice(notice: MediaNotice, *, repo: MediaRepository | None = None,
                   image_reader: ImageReader = read_image) -> MediaNotice | None:
     """The notice rebuilt from VOD's answer, or None when nothing may be written (see the module docstring)."""
     if notice.kind not in ("video", "image"):
-        return None  # attached media: upvend issues no credential for it, so no owner can be established
+        return _unconfirmed(notice, "attached media")  # upvend issues no credential for it: no owner to establish
     row = (repo or MediaRepository()).get(notice.provider, notice.media_id)
     if row is not None and row.kind != notice.kind:
-        return None
+        return _unconfirmed(notice, "kind differs from the row")
     credentials = credentials or function_credentials()
     if notice.kind == "image":
         image = image_reader(credentials, notice.media_id)
+        if image is None:
+            return _unconfirmed(notice, "unknown to VOD")
         owner = _owner(row.owner if row else None, None, notice.owner)
-        return _image_notice(notice, image, owner) if image is not None and owner else None
+        rebuilt = _image_notice(notice, image, owner) if owner else None
+        return rebuilt or _unconfirmed(notice, "owner disagrees" if not owner else f"VOD status {image.status}")
     video = video_reader(credentials, notice.media_id)
     if video is None:
-        return None
+        return _unconfirmed(notice, "unknown to VOD")
     owner = _owner(row.owner if row else None, video.owner, notice.owner)
-    return _video_notice(notice, video, owner) if owner else None
+    rebuilt = _video_notice(notice, video, owner) if owner else None
+    return rebuilt or _unconfirmed(notice, "owner disagrees" if not owner else f"VOD status {video.status}")
+
+
+def _unconfirmed(notice: MediaNotice, reason: str) -> None:
+    log.warning("event not confirmed by VOD; nothing recorded",
+                extra={"eventType": notice.event_type, "mediaId": notice.media_id, "reason": reason})
+    return None
 
 
 def rereading() -> bool:
