@@ -116,6 +116,30 @@ def test_image_snapshot_and_attached_media(gateway, url, stack, held):
     assert repo().get("aliyun", attached_id) is None
 
 
+def _vod_reads(emulator) -> dict[str, int]:
+    calls = emulator.get("/_emulator/aliyun/calls").json()
+    return {action: calls.get(action, 0) for action in ("GetVideoInfo", "GetPlayInfo")}
+
+
+def test_a_snapshot_reads_the_video_once_and_keeps_its_streams(gateway, emulator, url, stack, held):
+    video_id, path = vod_media("o-alice", data=VIDEO_BYTES)
+    before = _vod_reads(emulator)
+    assert post(gateway, url, upload_event(video_id)).json() == {"status": "recorded"}
+    after_upload = _vod_reads(emulator)
+    assert (after_upload["GetVideoInfo"] - before["GetVideoInfo"],
+            after_upload["GetPlayInfo"] - before["GetPlayInfo"]) == (1, 1)
+    snapshot = {"EventType": "SnapshotComplete", "VideoId": video_id, "Status": "success",
+                "CoverUrl": "https://cdn.example/c.jpg", "EventTime": "2024-05-01T08:02:00Z"}
+    assert post(gateway, url, snapshot).json() == {"status": "recorded"}
+    after_snapshot = _vod_reads(emulator)
+    # The cover comes from GetVideoInfo; a snapshot cannot change the streams, so no GetPlayInfo.
+    assert (after_snapshot["GetVideoInfo"] - after_upload["GetVideoInfo"],
+            after_snapshot["GetPlayInfo"] - after_upload["GetPlayInfo"]) == (1, 0)
+    row = repo().get("aliyun", video_id)
+    assert row.media_url == f"{stack.emulator_url}/{path}" and "mp4:OD" in row.extra["streams"]
+    assert row.cover_url is not None and row.cover_url.startswith(stack.emulator_url)
+
+
 def test_other_event_types_are_acknowledged_and_not_recorded(gateway, url):
     video_id = unique("v")
     response = post(gateway, url, {"EventType": "DeleteMediaComplete", "VideoId": video_id, "Status": "success"})

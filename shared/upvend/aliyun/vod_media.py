@@ -119,8 +119,9 @@ def _streams(answer: dict[str, Any]) -> tuple[str | None, dict[str, dict[str, An
     return without_query(pick_stream(answer)), streams
 
 
-def read_video(credentials: AliyunCredentials, video_id: str) -> CloudVideo | None:
-    """GetVideoInfo, then GetPlayInfo once VOD has the file; None when VOD does not know the video."""
+def read_video(credentials: AliyunCredentials, video_id: str, with_streams: bool = True) -> CloudVideo | None:
+    """GetVideoInfo, then (`with_streams`) GetPlayInfo once VOD has the file; None when VOD does not know the
+    video."""
     def video_info() -> Any:
         from aliyunsdkvod.request.v20170321.GetVideoInfoRequest import GetVideoInfoRequest
         request = GetVideoInfoRequest()
@@ -139,7 +140,7 @@ def read_video(credentials: AliyunCredentials, video_id: str) -> CloudVideo | No
     if not isinstance(video, dict) or video.get("VideoId") != video_id or not _text(video.get("Status")):
         return None
     play_url, streams = None, {}
-    if video["Status"] not in ("Uploading", "UploadFail"):
+    if with_streams and video["Status"] not in ("Uploading", "UploadFail"):
         played = _known(lambda: rpc.call("VOD", vod_endpoint(), credentials, play_info))
         if played is not None:
             play_url, streams = _streams(played)

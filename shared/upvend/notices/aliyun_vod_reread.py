@@ -33,7 +33,11 @@ IMAGE_STATUS = {"Normal": "ready", "UploadFail": "failed", "Blocked": "failed"}
 
 log = get_logger("upvend.vod_callback")
 
-VideoReader = Callable[[AliyunCredentials, str], "CloudVideo | None"]
+# Events after which VOD may have new streams; the others (a snapshot) leave the stored streams and URL as they
+# are (a notice without them does not clear them), so their read-back skips GetPlayInfo: one VOD call, not two.
+STREAM_EVENTS = ("FileUploadComplete", "StreamTranscodeComplete", "TranscodeComplete")
+
+VideoReader = Callable[[AliyunCredentials, str, bool], "CloudVideo | None"]
 ImageReader = Callable[[AliyunCredentials, str], "CloudImage | None"]
 
 
@@ -84,7 +88,7 @@ def reread_notice(notice: MediaNotice, *, repo: MediaRepository | None = None,
         owner = _owner(row.owner if row else None, None, notice.owner)
         rebuilt = _image_notice(notice, image, owner) if owner else None
         return rebuilt or _unconfirmed(notice, "owner disagrees" if not owner else f"VOD status {image.status}")
-    video = video_reader(credentials, notice.media_id)
+    video = video_reader(credentials, notice.media_id, notice.event_type in STREAM_EVENTS)
     if video is None:
         return _unconfirmed(notice, "unknown to VOD")
     owner = _owner(row.owner if row else None, video.owner, notice.owner)
