@@ -2,47 +2,25 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
-import tempfile
 import uuid
-from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from bench import instances
 from devtools import pgbouncer
 from devtools.database_admin import drop_tables, server_problem
-from devtools.stack import LocalStack
 
 SERVERS = {"mariadb": os.environ.get("UPVEND_TEST_MYSQL_URL", "mysql://root@127.0.0.1:3306/test"),
            "postgresql": os.environ.get("UPVEND_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")}
 
 
-@contextlib.contextmanager
-def oss_emulator(total: int, seconds: float) -> Iterator[dict[str, str]]:
-    """The local emulator holding every object the OSS-trigger deliveries name; yields the role key, region,
-    bucket and endpoint an FC deployment would give the trigger."""
-    with tempfile.TemporaryDirectory(prefix="upvend-bench-") as tmp:
-        stack = LocalStack(Path(tmp), environ={}).start()
-        try:
-            assert stack.emulator is not None
-            for key, size in instances.oss_objects(total, seconds):
-                stack.emulator.store.put(instances.BUCKET, key, b"\0" * size, "video/mp4")
-            env = {name: stack.settings[name] for name in ("ALIBABA_CLOUD_ACCESS_KEY_ID",
-                   "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN", "UPVEND_ALIYUN_REGION")}
-            yield {**env, "UPVEND_ALIYUN_OSS_BUCKET": instances.BUCKET, "UPVEND_ALIYUN_OSS_ENDPOINT": stack.emulator_url}
-        finally:
-            stack.stop()
-
-
-def _one(admin: str, *, count: dict[str, int], total: int, seconds: float, port: int | None = None,
-         cloud_env: dict[str, str] | None = None) -> dict[str, Any]:
+def _one(admin: str, *, count: dict[str, int], total: int, seconds: float, port: int | None = None) -> dict[str, Any]:
     from upvend.storage.database import Database
 
     url = instances.bench_url(admin, f"m{uuid.uuid4().hex[:10]}_", port)
     try:
-        return instances.run(url, admin, instances=count, total=total, duration=seconds, cloud_env=cloud_env)
+        return instances.run(url, admin, instances=count, total=total, duration=seconds)
     finally:
         drop_tables(Database(instances.bench_url(admin, Database(url).url.table_prefix)))
 
@@ -51,13 +29,7 @@ def run(n: int, rate: float, seconds: float, uncapped: bool = False) -> dict[str
     """Each server with the instance caps its connection limit gives, PostgreSQL with `n` instances through
     PgBouncer; with `uncapped`, also `n` instances straight at each server (that run fills the server's
     connection limit, so other clients of the same server are refused while it lasts)."""
-    total = int(rate * seconds)
-    with oss_emulator(total, seconds) as cloud_env:
-        return _runs(n, total, seconds, uncapped, cloud_env)
-
-
-def _runs(n: int, total: int, seconds: float, uncapped: bool, cloud_env: dict[str, str]) -> dict[str, Any]:
-    one = functools.partial(_one, total=total, seconds=seconds, cloud_env=cloud_env)
+    one = functools.partial(_one, total=int(rate * seconds), seconds=seconds)
     results: dict[str, Any] = {}
     for name, admin in SERVERS.items():
         problem = server_problem(admin)

@@ -1,9 +1,10 @@
-"""The emulated VOD the many-instance bench's callbacks name: every video made with CreateUploadVideo
-and its file uploaded with the UploadAuth, so the callback function's read-back finds each one.
+"""The emulated Aliyun the bench's functions call: VOD, whose videos the callbacks name (each made with
+CreateUploadVideo and its file uploaded with the UploadAuth, so the callback's read-back finds it), and
+OSS, holding the objects the OSS trigger reads with HeadObject.
 
-The emulator runs in this process (its own thread and port); the forked instances reach it through
-the same endpoint settings a deployment uses (UPVEND_ALIYUN_VOD_ENDPOINT, the function role's key).
-VOD's own callbacks are held: the bench sends the notices itself.
+One emulator runs in this process (its own thread and port); the forked instances reach it through
+the same endpoint settings a deployment uses (UPVEND_ALIYUN_VOD_ENDPOINT, UPVEND_ALIYUN_OSS_ENDPOINT,
+the function role's key). VOD's own callbacks are held: the bench sends the notices itself.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ VIDEO_BYTES = b"\x00\x00\x00\x18ftypmp42 bench video"
 
 
 @contextmanager
-def emulated_vod() -> Iterator[dict[str, str]]:
-    """Start the emulator; yield the settings pointing the functions at it."""
+def emulated_vod(objects: Iterable[tuple[str, int]] = ()) -> Iterator[dict[str, str]]:
+    """Start the emulator, its OSS bucket holding `objects` ((key, size), as video/mp4); yield the settings
+    pointing the functions at it."""
     from devtools.emulator.aliyun.config import aliyun_local_defaults
     from devtools.emulator.app import create_emulator
     from devtools.emulator.config import EmulatorConfig
@@ -31,9 +33,15 @@ def emulated_vod() -> Iterator[dict[str, str]]:
         emulator = create_emulator(EmulatorConfig(data_dir=Path(folder), gateway_url="http://127.0.0.1:9",
                                                   public_url=url))
         emulator.service("notices-admin").switch.update({"aliyunVodEvents": False})
-        server = ServerThread(emulator.app, sock).start()
+        settings = aliyun_local_defaults(url)
+        for key, size in objects:
+            emulator.store.put(settings["UPVEND_ALIYUN_OSS_BUCKET"], key, b"\0" * size, "video/mp4")
+        # VOD's front end keeps idle connections longer than uvicorn's 5 s default; a shorter idle
+        # close races the instances' kept connections (a request sent as the server closes waits out
+        # the client's timeout).
+        server = ServerThread(emulator.app, sock, timeout_keep_alive=75).start()
         try:
-            yield aliyun_local_defaults(url)
+            yield {**settings, "UPVEND_ALIYUN_OSS_ENDPOINT": url}
         finally:
             server.stop()
 
