@@ -2,13 +2,13 @@
 
 N forked processes are N warm instances (each has served one of its notices before the clock starts),
 each with its own connection pool, running the real
-handlers: the Aliyun VOD callback (FC HTTP event, signed), the OSS trigger (FC) and the COS
-trigger (SCF). Deliveries arrive at a fixed total rate with 30 % duplicates and a few hot videos
+handlers: the Aliyun VOD callback (FC HTTP event, signed), the OSS upload callback (FC HTTP event,
+signed with the emulated OSS's key), the OSS trigger (FC) and the COS trigger (SCF). Deliveries arrive at a fixed total rate with 30 % duplicates and a few hot videos
 that many notices update at once; each failed delivery is retried by its sender's rule:
 - Aliyun VOD callback: a 200 within 5 s, else 2 retries 1 s apart, then dropped;
+- OSS upload callback: a 200 within 5 s, never retried;
 - FC asynchronous invocation (OSS trigger): 3 retries (default maxAsyncRetryAttempts);
 - SCF asynchronous invocation (COS trigger): 2 retries.
-An OSS upload callback is never retried: its losses are the VOD callbacks' failed first tries.
 Connections are counted on the server under a dedicated user while the run lasts.
 """
 
@@ -30,13 +30,15 @@ from types import SimpleNamespace
 from typing import Any
 
 from bench.environment import overridden
-from bench.vod_videos import create_videos, emulated_vod
+from bench.vod_videos import create_videos, emulated_aliyun
 from devtools.gateway.events import IncomingRequest, fc_http_event
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH_USER = "upvend_bench"
 VOD_URL = "https://bench.example/aliyun/vod/callback"
 VOD_KEY = "BenchOnlyVodCallbackKey000"
+OSS_CALLBACK_URL = "https://bench.example/aliyun/oss/callback"
+OSS_BINDING_KEY = "BenchOnlyOssCallbackBindingKey-000000"
 BUCKET, COS_BUCKET = "upvend-dev", "upvend-bench-1250000000"  # BUCKET: the emulator's OSS bucket
 HOT_VIDEOS = 3
 INSTANCE_NICENESS = 10
@@ -49,8 +51,8 @@ class Rule:
     answer_within: float | None = None
 
 
-RULES = {"vod-callback": Rule(3, (1.0, 1.0), 5.0), "oss-trigger": Rule(4, (1.0, 2.0, 4.0)),
-         "cos-trigger": Rule(3, (1.0, 2.0))}
+RULES = {"vod-callback": Rule(3, (1.0, 1.0), 5.0), "oss-callback": Rule(1, (), 5.0),
+         "oss-trigger": Rule(4, (1.0, 2.0, 4.0)), "cos-trigger": Rule(3, (1.0, 2.0))}
 
 
 def _load(folder: str, attribute: str) -> Any:
@@ -68,7 +70,7 @@ def plan(total: int, duration: float, seed: int = 18,
     rng = random.Random(seed)
     unique: list[dict[str, Any]] = []
     for i in range(int(total * 0.7)):
-        kind = ("vod-callback", "oss-trigger", "cos-trigger")[i % 3]
+        kind = tuple(RULES)[i % len(RULES)]
         if kind == "vod-callback" and rng.random() < 0.4:
             unique.append({"id": i, "kind": kind, "video": f"hot{i % HOT_VIDEOS:02d}", "snapshot": i})
         else:
@@ -77,7 +79,7 @@ def plan(total: int, duration: float, seed: int = 18,
         if d["kind"] == "vod-callback" and video_ids is not None:
             d["video"] = video_ids[d["video"]]
     for d in unique:  # one payload per notice: a redelivery is the same event again
-        d["event"] = _vod_body(d) if d["kind"] == "vod-callback" else _trigger_event(d)
+        d["event"] = {"vod-callback": _vod_body, "oss-callback": _oss_callback_body}.get(d["kind"], _trigger_event)(d)
     deliveries = unique + [rng.choice(unique) for _ in range(total - len(unique))]
     rng.shuffle(deliveries)
     return [{**d, "at": duration * n / max(1, len(deliveries))} for n, d in enumerate(deliveries)]
@@ -108,6 +110,31 @@ def _vod_event(d: dict[str, Any]) -> bytes:
     headers = [("content-type", "application/json"), ("x-vod-timestamp", stamp),
                ("x-vod-signature", vod_signature(VOD_URL, stamp, VOD_KEY))]
     return fc_http_event(IncomingRequest("POST", "/aliyun/vod/callback", [], headers, d["event"],
+                                         "127.0.0.1", "bench.example"), uuid.uuid4().hex)
+
+
+def _oss_callback_body(d: dict[str, Any]) -> bytes:
+    """What OSS POSTs for an upload the post-policy function pinned (its binding made with the bench's key)."""
+    from urllib.parse import urlencode
+
+    from upvend.aliyun.callback_binding import callback_binding
+
+    key, owner = object_key(d), object_key(d).split("/")[1]
+    return urlencode({"bucket": BUCKET, "object": key, "etag": f"{d['id']:032X}", "size": str(1000 + d["id"]),
+                      "mimeType": "video/mp4", "uid": owner,
+                      "binding": callback_binding(BUCKET, key, owner, OSS_BINDING_KEY.encode())}).encode()
+
+
+def sign_oss_callbacks(deliveries: list[dict[str, Any]], signer: Any) -> None:
+    """OSS's two signature headers on each upload callback (made once: OSS signs no time)."""
+    for d in deliveries:
+        if d["kind"] == "oss-callback" and "headers" not in d:
+            d["headers"] = signer.sign(OSS_CALLBACK_URL, d["event"])
+
+
+def _oss_callback_event(d: dict[str, Any]) -> bytes:
+    headers = [("content-type", "application/x-www-form-urlencoded"), *d["headers"].items()]
+    return fc_http_event(IncomingRequest("POST", "/aliyun/oss/callback", [], headers, d["event"],
                                          "127.0.0.1", "bench.example"), uuid.uuid4().hex)
 
 
@@ -152,8 +179,9 @@ class _ErrorCount(logging.Handler):
 def _deliver(handlers: dict[str, Any], d: dict[str, Any]) -> tuple[bool, bool]:
     """Send one notice to its handler: (acknowledged, answered 'ignored')."""
     try:
-        if d["kind"] == "vod-callback":
-            result = handlers[d["kind"]](_vod_event(d), {"request_id": uuid.uuid4().hex})
+        if d["kind"] in ("vod-callback", "oss-callback"):
+            event = _vod_event(d) if d["kind"] == "vod-callback" else _oss_callback_event(d)
+            result = handlers[d["kind"]](event, {"request_id": uuid.uuid4().hex})
             ok = result.get("statusCode") == 200
             return ok, ok and json.loads(result.get("body") or "{}").get("status") == "ignored"
         context = {"request_id": uuid.uuid4().hex, "time_limit_in_ms": 30_000}
@@ -273,22 +301,26 @@ def bench_url(admin_url: str, prefix: str, port: int | None = None) -> str:
 
 def run(url: str, admin_url: str, *, instances: dict[str, int], total: int, duration: float) -> dict[str, Any]:
     """One configuration: `instances[function]` warm processes per function, `total` notices over `duration` s."""
-    with emulated_vod(oss_objects(total, duration)) as cloud_settings:
+    with emulated_aliyun(oss_objects(total, duration)) as (cloud_settings, emulator):
         env = {**cloud_settings, "UPVEND_DATABASE_URL": url, "UPVEND_DATABASE_CONNECTIONS": "1",
                "UPVEND_ALIYUN_VOD_CALLBACK_URL": VOD_URL, "UPVEND_ALIYUN_VOD_CALLBACK_KEY": VOD_KEY,
-               "UPVEND_UPLOAD_PREFIX": "uploads"}
+               "UPVEND_UPLOAD_PREFIX": "uploads", "UPVEND_ALIYUN_OSS_CALLBACK_KEY": OSS_BINDING_KEY,
+               "UPVEND_ALIYUN_OSS_CALLBACK_BUCKETS": BUCKET}
         with overridden(env):
-            return _run(url, admin_url, instances, total, duration)
+            return _run(url, admin_url, instances, total, duration, emulator.service("oss-callback-key"))
 
 
-def _run(url: str, admin_url: str, instances: dict[str, int], total: int, duration: float) -> dict[str, Any]:
+def _run(url: str, admin_url: str, instances: dict[str, int], total: int, duration: float,
+         oss_signer: Any) -> dict[str, Any]:
     from upvend.storage.database import Database
 
     Database(url).ready()
     handlers = {"vod-callback": _load("aliyun_vod_callback", "handler"),
+                "oss-callback": _load("aliyun_oss_callback", "handler"),
                 "oss-trigger": _load("aliyun_oss_trigger", "handler"),
                 "cos-trigger": _load("tencent_cos_trigger", "main_handler")}
     deliveries = plan(total, duration, video_ids=create_videos(video_names(total, duration)))
+    sign_oss_callbacks(deliveries, oss_signer)
     # Each function has its own instances; the platform hands a delivery to any of them.
     shares = {kind: [[] for _ in range(count)] for kind, count in instances.items()}
     rng = random.Random(7)
@@ -375,10 +407,10 @@ def _timeline(answers: list[tuple[float, float]]) -> dict[str, Any]:
 def row(name: str, r: dict[str, Any]) -> str:
     if "skipped" in r:
         return f"   {name:34} {r['skipped']}"
-    lost = r["lost"]
+    lost = " / ".join(f"{kind} {count}" for kind, count in r["lost"].items())
     return (f"   {name:34} {r['instances']:4} inst  conns {r['connections_peak']:4}  first-try failed "
-            f"{r['first_failed']:5} of {r['deliveries']:5} ({r['late']} late)  lost vod {lost['vod-callback']} / oss-trigger "
-            f"{lost['oss-trigger']} / cos-trigger {lost['cos-trigger']}  ignored {r['per_kind']['vod-callback']['ignored']}  slowest {r['slowest_s']:.1f} s  "
+            f"{r['first_failed']:5} of {r['deliveries']:5} ({r['late']} late)  lost: {lost}  "
+            f"VOD ignored {r['per_kind']['vod-callback']['ignored']}  slowest {r['slowest_s']:.1f} s  "
             f"rows exact: {r['rows_exact']}")
 
 
@@ -400,7 +432,8 @@ def max_connections(admin_url: str) -> int:
 
 
 # The template.yaml functions whose handlers the bench's instances run.
-TEMPLATE_FUNCTIONS = {"vod-callback": "aliyun-vod-callback", "oss-trigger": "aliyun-oss-trigger",
+TEMPLATE_FUNCTIONS = {"vod-callback": "aliyun-vod-callback", "oss-callback": "aliyun-oss-callback",
+                      "oss-trigger": "aliyun-oss-trigger",
                       "cos-trigger": "tencent-cos-trigger"}
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 OWNER = "o-bench"
 VIDEO_BYTES = b"\x00\x00\x00\x18ftypmp42 bench video"
@@ -22,6 +22,13 @@ VIDEO_BYTES = b"\x00\x00\x00\x18ftypmp42 bench video"
 def emulated_vod(objects: Iterable[tuple[str, int]] = ()) -> Iterator[dict[str, str]]:
     """Start the emulator, its OSS bucket holding `objects` ((key, size), as video/mp4); yield the settings
     pointing the functions at it."""
+    with emulated_aliyun(objects) as (settings, _):
+        yield settings
+
+
+@contextmanager
+def emulated_aliyun(objects: Iterable[tuple[str, int]] = ()) -> Iterator[tuple[dict[str, str], Any]]:
+    """As `emulated_vod`, also yielding the emulator (its OSS callback signer signs what OSS would send)."""
     from devtools.emulator.aliyun.config import aliyun_local_defaults
     from devtools.emulator.app import create_emulator
     from devtools.emulator.config import EmulatorConfig
@@ -40,8 +47,9 @@ def emulated_vod(objects: Iterable[tuple[str, int]] = ()) -> Iterator[dict[str, 
         # close races the instances' kept connections (a request sent as the server closes waits out
         # the client's timeout).
         server = ServerThread(emulator.app, sock, timeout_keep_alive=75).start()
+        signer = emulator.service("oss-callback-key")
         try:
-            yield {**settings, "UPVEND_ALIYUN_OSS_ENDPOINT": url}
+            yield {**settings, "UPVEND_ALIYUN_OSS_ENDPOINT": url, "UPVEND_OSS_PUBKEY_URLS": signer.key_url}, emulator
         finally:
             server.stop()
 
