@@ -205,12 +205,16 @@ def _instance(deliveries: list[dict[str, Any]], handlers: dict[str, Any], ready:
     ready.release()
     go.wait()
     start, cpu = start_at.value, time.process_time()
+    from upvend.logs import configure
+
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
+    # Each request's log line is made at the configured level (INFO by default), as on the platform, and
+    # written to a sink rather than the terminal; warnings are also counted by reason.
+    configure(open(os.devnull, "w"))  # noqa: SIM115 - open for the process's life
     errors = _ErrorCount()
     root.addHandler(errors)
-    root.setLevel(logging.WARNING)
     logging.getLogger("upvend.storage").propagate = True
     stats: dict[str, dict[str, int]] = {k: {"sent": 0, "first_failed": 0, "lost": 0, "late": 0, "ignored": 0} for k in RULES}
     acknowledged: list[int] = []
