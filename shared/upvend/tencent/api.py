@@ -6,6 +6,9 @@ never calls Tencent pays nothing for it.
 
 from __future__ import annotations
 
+import os
+import threading
+from collections import OrderedDict
 from typing import Any, Callable, FrozenSet, TypeVar
 from urllib.parse import urlsplit
 
@@ -21,11 +24,39 @@ _NETWORK_CODES = {"ClientNetworkError", "ServerNetworkError"}
 _THROTTLING_PREFIXES = ("RequestLimitExceeded",)
 
 
+# One client per (API, endpoint, key, region, timeout), kept for the process: a new client is a new HTTP
+# session, so every call paid a new connection (and on the cloud a TLS handshake). Role keys rotate, so only
+# the newest few are kept; a forked child starts with none (two processes on one socket mix their answers).
+_CLIENTS: "OrderedDict[tuple[Any, ...], Any]" = OrderedDict()
+_CLIENTS_KEPT = 8
+_CLIENTS_LOCK = threading.Lock()
+os.register_at_fork(after_in_child=_CLIENTS.clear)
+
+
 def sdk_client(client_class_path: str, endpoint_setting: str, credentials: RoleCredentials, region: str,
                timeout: float | None = None) -> Any:
-    """Build an SDK client (e.g. 'tencentcloud.sts.v20180813.sts_client.StsClient') for the endpoint setting.
+    """The SDK client (e.g. 'tencentcloud.sts.v20180813.sts_client.StsClient') for the endpoint setting.
 
     `timeout` overrides UPVEND_TENCENT_TIMEOUT_SECONDS (e.g. for long polls)."""
+    endpoint = settings.get(endpoint_setting)
+    timeout = timeout or settings.get("TENCENT_TIMEOUT_SECONDS")
+    key = (client_class_path, endpoint, credentials.secret_id, credentials.secret_key, credentials.token, region,
+           float(timeout))
+    with _CLIENTS_LOCK:
+        client = _CLIENTS.get(key)
+        if client is not None:
+            _CLIENTS.move_to_end(key)
+            return client
+    client = _new_client(client_class_path, endpoint, credentials, region, timeout)
+    with _CLIENTS_LOCK:
+        _CLIENTS[key] = client
+        while len(_CLIENTS) > _CLIENTS_KEPT:
+            _CLIENTS.popitem(last=False)
+    return client
+
+
+def _new_client(client_class_path: str, endpoint_url: str, credentials: RoleCredentials, region: str,
+                timeout: float) -> Any:
     from importlib import import_module
 
     from tencentcloud.common.credential import Credential
@@ -34,9 +65,8 @@ def sdk_client(client_class_path: str, endpoint_setting: str, credentials: RoleC
 
     module_name, class_name = client_class_path.rsplit(".", 1)
     client_class = getattr(import_module(module_name), class_name)
-    endpoint = urlsplit(settings.get(endpoint_setting))
-    http = HttpProfile(protocol=endpoint.scheme, endpoint=endpoint.netloc,
-                       reqTimeout=timeout or settings.get("TENCENT_TIMEOUT_SECONDS"))
+    endpoint = urlsplit(endpoint_url)
+    http = HttpProfile(protocol=endpoint.scheme, endpoint=endpoint.netloc, reqTimeout=timeout, keepAlive=True)
     credential = Credential(credentials.secret_id, credentials.secret_key, credentials.token)
     return client_class(credential, region, ClientProfile(httpProfile=http))
 
