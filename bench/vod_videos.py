@@ -32,7 +32,7 @@ def emulated_aliyun(objects: Iterable[tuple[str, int]] = ()) -> Iterator[tuple[d
     from devtools.emulator.aliyun.config import aliyun_local_defaults
     from devtools.emulator.app import create_emulator
     from devtools.emulator.config import EmulatorConfig
-    from devtools.serving import ServerThread, bind
+    from devtools.serving import CLOUD_IDLE_SECONDS, ServerThread, bind
 
     with tempfile.TemporaryDirectory(prefix="upvend-bench-vod-") as folder:
         sock = bind()
@@ -43,10 +43,7 @@ def emulated_aliyun(objects: Iterable[tuple[str, int]] = ()) -> Iterator[tuple[d
         settings = aliyun_local_defaults(url)
         for key, size in objects:
             emulator.store.put(settings["UPVEND_ALIYUN_OSS_BUCKET"], key, b"\0" * size, "video/mp4")
-        # VOD's front end keeps idle connections longer than uvicorn's 5 s default; a shorter idle
-        # close races the instances' kept connections (a request sent as the server closes waits out
-        # the client's timeout).
-        server = ServerThread(emulator.app, sock, timeout_keep_alive=75).start()
+        server = ServerThread(emulator.app, sock, timeout_keep_alive=CLOUD_IDLE_SECONDS).start()
         signer = emulator.service("oss-callback-key")
         try:
             yield {**settings, "UPVEND_ALIYUN_OSS_ENDPOINT": url, "UPVEND_OSS_PUBKEY_URLS": signer.key_url}, emulator

@@ -10,6 +10,12 @@ from typing import Any
 import uvicorn
 
 
+# How long the emulated clouds keep an idle connection. The functions keep theirs to the cloud APIs between
+# calls; a server that closes sooner (uvicorn's default is 5 s) races them: a request sent as the server
+# closes fails. Cloud API front ends keep idle connections far longer.
+CLOUD_IDLE_SECONDS = 75
+
+
 def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     """Bind a listening socket now, so the port is known and kept before the server starts."""
     # Without TCP_NODELAY a response written in two parts (headers, body) waits out the client's delayed ACK

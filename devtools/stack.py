@@ -20,7 +20,7 @@ from devtools.emulator.config import EmulatorConfig
 from devtools.gateway.app import create_gateway
 from devtools.gateway.registry import REPO, Registry, ensure_layer_on_path
 from devtools.local_env import DEV_ALIYUN_VOD_PLAY_AUTH_KEY, DEV_TENCENT_VOD_PLAY_KEY, apply_defaults, local_defaults
-from devtools.serving import ServerThread, bind
+from devtools.serving import CLOUD_IDLE_SECONDS, ServerThread, bind
 from devtools.template import load_template
 
 
@@ -50,7 +50,8 @@ class LocalStack:
         ensure_layer_on_path(self.repo)
         self.emulator = create_emulator(config)
         registry = Registry(load_template(self.repo / "template.yaml"), self.repo)
-        self._servers = [ServerThread(self.emulator.app, self._emulator_sock).start(),
+        self._servers = [ServerThread(self.emulator.app, self._emulator_sock,
+                                      timeout_keep_alive=CLOUD_IDLE_SECONDS).start(),
                          ServerThread(create_gateway(registry), self._gateway_sock).start()]
         return self
 
