@@ -64,9 +64,11 @@ $(DEPLOY_CLI_STAMP): tests/deploy/cli/package.json tests/deploy/cli/package-lock
 	npm ci --prefix tests/deploy/cli --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Benchmarks (not part of `make test`): prints a table, writes bench/results.json.
+# Benchmarks (not part of `make test`): prints the tables, writes bench/results.json and regenerates the
+# tables in docs/performance.md and README.md. At the functions' default log level (INFO), logs to a null sink.
+# One section alone: `make bench BENCH_ARGS="--only cold,warm"`.
 bench: $(STAMP)
-	UPVEND_LOG_LEVEL=$${UPVEND_LOG_LEVEL:-WARNING} $(PY) -m bench $(BENCH_ARGS)
+	$(PY) -m bench $(BENCH_ARGS)
 
 # Mutation testing of the security code (not part of `make test`): a score per module and every
 # survivor; equivalent ones are explained in devtools/mutation/equivalent.yaml. MUTATE_ARGS=--module NAME.

@@ -1,44 +1,14 @@
-"""Warm latency in-process, requests per second through the gateway, and STS round trips with the cache."""
+"""Requests per second through the gateway, and STS round trips with the credential cache."""
 
 from __future__ import annotations
 
-import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable
+from typing import Any
 
 import httpx
 
-from bench.jobs import Job, event_bytes
-from devtools.gateway.registry import Registry
-from devtools.gateway.events import context_for
-
-SIGNING = ("aliyun-sts", "aliyun-oss-post-policy", "aliyun-vod-upload-video", "aliyun-vod-upload-image",
-           "tencent-vod-signature", "tencent-cos-sts", "tencent-cos-post-policy")
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
-def warm_latency(registry: Registry, jobs: dict[str, Job], calls: int) -> dict[str, Any]:
-    """p50/p99 ms of the handler itself, called in this process after a first (cold) call."""
-    out = {}
-    for name in SIGNING:
-        job = jobs[name]
-        handler = registry.functions[name].handler
-        event = event_bytes(job)
-        payload: Any = event if job.function.provider == "aliyun" else __import__("json").loads(event)
-        context, _ = context_for(job.function)
-        assert handler(payload, context)["statusCode"] == 200
-        samples = []
-        for _ in range(calls):
-            started = time.perf_counter()
-            handler(payload, context)
-            samples.append((time.perf_counter() - started) * 1000)
-        out[name] = {"p50_ms": statistics.median(samples), "p99_ms": _percentile(samples, 0.99), "calls": calls}
-    return out
+from bench.jobs import Job
 
 
 def gateway_rps(gateway_url: str, job: Job, seconds: float, workers: int) -> dict[str, Any]:
@@ -111,9 +81,3 @@ def sts_round_trips(emulator_url: str, users: int, minutes: int, every_seconds: 
     results["reduction"] = results["no_cache"]["assume_role"] / max(1, results["cached"]["assume_role"])
     results["duration_seconds"] = minutes * 60
     return results
-
-
-def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
-    started = time.perf_counter()
-    value = fn()
-    return value, time.perf_counter() - started
