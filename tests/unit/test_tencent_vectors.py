@@ -125,3 +125,14 @@ def test_t7_vod_signature_emulator_verifier():
         verify_ugc_signature(tampered, keys, account.vod_sub_app_id, now=1700000100)
     with pytest.raises(UgcSignatureError, match="permanent key"):
         verify_ugc_signature(T7_SIGNATURE, KeyRing(TencentDevAccount()), account.vod_sub_app_id, now=1700000100)
+
+
+def test_the_signed_query_text_is_exactly_what_urlencode_writes():
+    from urllib.parse import urlencode
+
+    from upvend.tencent.vod_signature import query_text
+
+    texts = ["", "AKIDabc123", "1700000000", "ap-guangzhou", "o-user_1.x~y", "a b", "a+b", "a&b=c", "100%",
+             "用户", "tab\there", "/path?q", "~", "-._~", "ü"]
+    pairs = [(f"k{i}", text) for i, text in enumerate(texts)] + [("name with space", "v"), ("sourceContext", "o-b")]
+    assert query_text(pairs) == urlencode(pairs)

@@ -10,10 +10,11 @@ import base64
 import binascii
 import hashlib
 import hmac
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote_plus
 
 from upvend import settings
 from upvend.errors import ValidationFailed
@@ -50,13 +51,26 @@ class VodUploadGrant:
 def sign_original(original: str, secret_key: str) -> str:
     """The signature for an already formed `original` text."""
     text = original.encode("utf-8")
-    mac = hmac.new(secret_key.encode("utf-8"), text, hashlib.sha1).digest()
+    mac = hmac.digest(secret_key.encode("utf-8"), text, "sha1")
     return base64.b64encode(mac + text).decode("ascii")
+
+
+# Characters urlencode (quote_plus) leaves as they are; a value made only of them is written unchanged.
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _quoted(text: str) -> str:
+    return text if _UNRESERVED.fullmatch(text) else quote_plus(text)
+
+
+def query_text(pairs: list[tuple[str, str]]) -> str:
+    """`urlencode(pairs)`, without quoting the texts that need none (names, ids, numbers, regions, user ids)."""
+    return "&".join(f"{_quoted(name)}={_quoted(value)}" for name, value in pairs)
 
 
 def sign_grant(grant: VodUploadGrant, secret_key: str) -> str:
     """Sign a grant: URL-encode its pairs in order, then HMAC and append."""
-    return sign_original(urlencode(grant.pairs()), secret_key)
+    return sign_original(query_text(grant.pairs()), secret_key)
 
 
 def upload_grant_for(user_id: str, *, now: int | None = None) -> VodUploadGrant:
