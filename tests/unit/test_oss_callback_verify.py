@@ -132,6 +132,26 @@ def test_a_failed_fetch_is_not_repeated_for_a_while():
     assert len(fetcher.urls) == 2
 
 
+class FailingOnce(CountingFetcher):
+    def __call__(self, url: str) -> bytes:
+        if not self.urls:
+            super().__call__(url)
+            raise UpstreamError("OSS public key did not answer within 2 s.", code="upstream_timeout")
+        return super().__call__(url)
+
+
+def test_one_failed_fetch_costs_about_a_second_of_callbacks_not_a_minute():
+    # OSS never retries an upload callback: each one refused on a remembered failure is lost.
+    now = [1000.0]
+    keys = PublicKeyCache(FailingOnce(A4_PEM), clock=lambda: now[0])
+    with pytest.raises(UpstreamError):
+        keys.get(A4_KEY_URL)
+    with pytest.raises(UpstreamError):
+        keys.get(A4_KEY_URL)  # at once: still the remembered failure, no new fetch
+    now[0] += 2
+    assert keys.get(A4_KEY_URL) is not None
+
+
 def test_the_key_cache_is_bounded():
     fetcher = CountingFetcher(A4_PEM)
     keys = PublicKeyCache(fetcher, max_entries=2)

@@ -87,10 +87,13 @@ class PublicKeyCache:
     One fetch per URL at a time: callbacks arriving while a key is being fetched
     wait for that fetch instead of making their own. A URL whose fetch failed is
     not fetched again for `retry_after` seconds, so a stream of callbacks naming
-    it costs one outbound request, not one each; after that it is tried afresh.
+    it costs one outbound request a second, not one each; after that it is tried
+    afresh. The pause is short because OSS never retries an upload callback:
+    every callback refused on a remembered failure is lost, and one timed-out
+    fetch under load must not cost an instance a minute of them.
     """
 
-    def __init__(self, fetcher: KeyFetcher = fetch_key, *, max_entries: int = 32, retry_after: float = 60.0,
+    def __init__(self, fetcher: KeyFetcher = fetch_key, *, max_entries: int = 32, retry_after: float = 1.0,
                  clock: Callable[[], float] = time.monotonic, wait_seconds: float = 5.0) -> None:
         self.fetcher = fetcher
         self.max_entries = max_entries
