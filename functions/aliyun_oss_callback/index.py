@@ -32,9 +32,9 @@ async def oss_callback(request: Request):
     raw_path = (request.scope.get("raw_path") or request.scope["path"].encode()).decode("latin-1")
     verify_oss_callback(request.headers, raw_path, request.scope.get("query_string", b"").decode("latin-1"), body)
     notice = oss_notice(parse_callback_body(body, request.headers.get("content-type", "")))
-    repo = MediaRepository()
-    applied = repo.apply(notice)
-    release_final_row(repo, notice)
+    recorded = MediaRepository().record(notice)
+    applied = recorded.new
+    release_final_row(recorded)
     log.info("callback recorded" if applied else "duplicate callback", extra={"mediaId": notice.media_id})
     return json_response({"status": "recorded" if applied else "duplicate",
                           "id": public_id(notice.provider, notice.media_id)})

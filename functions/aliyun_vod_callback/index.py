@@ -42,9 +42,9 @@ async def vod_callback(request: Request):
         notice = reread_notice(notice)
         if notice is None:  # logged with its reason
             return json_response({"status": "ignored"})
-    repo = MediaRepository()
-    applied = repo.apply(notice)
-    release_final_row(repo, notice)
+    recorded = MediaRepository().record(notice)
+    applied = recorded.new
+    release_final_row(recorded)
     log.info("event recorded" if applied else "duplicate event",
              extra={"eventType": notice.event_type, "mediaId": notice.media_id})
     return json_response({"status": "recorded" if applied else "duplicate"})

@@ -56,3 +56,24 @@ def test_a_final_notice_is_not_judged_against_the_reserved_size(db: Database):
                                       media_id=media_id, kind="video", status=status, size=99))
         row = repo.get("aliyun", media_id)
         assert row.status == status and "rejected" not in row.extra
+
+
+def test_a_notice_is_judged_written_and_read_back_in_one_transaction(db: Database, monkeypatch):
+    """The reservation check, the write and the row the caller releases content from are one transaction
+    (they were three: a read, the write, a read), and what comes back is the row as the notice left it."""
+    repo = MediaRepository(db)
+    assert repo.create_uploading(MediaRecord(provider="aliyun", media_id="v-big", kind="video", status="uploading",
+                                             owner="o-ann", extra={"reservedBytes": 10}))
+    transactions = []
+    real = db.transaction
+    monkeypatch.setattr(db, "transaction", lambda work: transactions.append(work) or real(work))
+    big = MediaNotice(dedupe_key="v-big:upload", event_type="E", provider="aliyun", media_id="v-big",
+                      kind="video", status="uploaded", size=11)
+    first = repo.record(big)
+    assert len(transactions) == 1
+    assert first.new and first.row.status == "rejected" and first.row.extra["rejected"]["reservedBytes"] == 10
+    again = repo.record(MediaNotice(dedupe_key="v-big:upload", event_type="E", provider="aliyun",
+                                    media_id="v-big", kind="video", status="uploaded", size=11))
+    assert not again.new and again.row.status == "rejected"  # a redelivery still sees the final row
+    snapshot = repo.record(notice("snap", None, cover_url="https://cdn.example/c.jpg"))
+    assert snapshot.new and snapshot.row is None and len(transactions) == 3

@@ -14,17 +14,18 @@ from __future__ import annotations
 from upvend.errors import UpvendError
 from upvend.logs import get_logger
 from upvend.media_removal import remove_from_cloud
-from upvend.storage.media import MediaRepository
-from upvend.storage.notices import FINAL_STATUSES, MediaNotice
+from upvend.storage.media import Recorded
+from upvend.storage.notices import FINAL_STATUSES
 
 log = get_logger("upvend.final_rows")
 
 
-def release_final_row(repo: MediaRepository, notice: MediaNotice) -> bool:
-    """Remove the content of the notice's row if the row is final; True when a removal was made."""
-    if notice.status is None:
-        return False  # snapshots and the like say nothing about the content's arrival
-    row = repo.get(notice.provider, notice.media_id)
+def release_final_row(recorded: Recorded) -> bool:
+    """Remove the content of a recorded notice's row if the row is final; True when a removal was made.
+
+    `recorded.row` is None for notices that set no status (snapshots and the like say nothing about the
+    content's arrival)."""
+    row = recorded.row
     if row is None or row.status not in FINAL_STATUSES:
         return False
     try:

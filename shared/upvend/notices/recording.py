@@ -16,9 +16,10 @@ def record_notices(notices: Iterable[MediaNotice], skipped: int = 0,
     repo = repo or MediaRepository()
     recorded = duplicates = 0
     for notice in notices:
-        if repo.apply(notice):
+        result = repo.record(notice)
+        if result.new:
             recorded += 1
         else:
             duplicates += 1
-        release_final_row(repo, notice)  # redeliveries too: a failed removal gets another try
+        release_final_row(result)  # redeliveries too: a failed removal gets another try
     return {"recorded": recorded, "duplicates": duplicates, "skipped": skipped}

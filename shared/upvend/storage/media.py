@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Callable
 
 from upvend.storage.columns import MediaFields
 from upvend.storage.database import Database, Transaction, database
-from upvend.storage.notices import FINAL_STATUSES, STATUS_RANK, MediaNotice, apply_notice, stored_dedupe_key
+from upvend.storage.notices import FINAL_STATUSES, STATUS_RANK, MediaNotice, apply_notice_in, stored_dedupe_key
 
 STATUSES = tuple(STATUS_RANK)
 KINDS = ("video", "image", "file")
@@ -78,6 +78,14 @@ class ListPosition:
     created_at: str
     provider: str
     media_id: str
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What recording one notice did: whether it was new, and its row afterwards (for a status notice)."""
+
+    new: bool
+    row: MediaRecord | None
 
 
 class MediaRepository:
@@ -161,17 +169,34 @@ class MediaRepository:
                                (self.db.dialect.time_param(_now()), provider, media_id, owner)) == 1
 
     def apply(self, notice: MediaNotice) -> bool:
-        """Record a completion notice and apply it; False when it was a redelivery (nothing changed).
+        """Record a completion notice and apply it; False when it was a redelivery (nothing changed)."""
+        return self.record(notice).new
+
+    def record(self, notice: MediaNotice) -> "Recorded":
+        """Record a completion notice, apply it and read its row back, in one transaction.
 
         The first completion of a reservation that declared its size (`extra.reservedBytes`) and reports
-        more bytes makes the row `rejected` (final; the caller removes the content)."""
-        return apply_notice(self.db, self._judged(notice), _now())
+        more bytes makes the row `rejected` (final; the caller removes the content). The row comes back
+        for notices that set a status (the caller checks whether it is final), else None."""
+        now = _now()
 
-    def _judged(self, notice: MediaNotice) -> MediaNotice:
+        def work(tx: Transaction) -> Recorded:
+            judged = self._judged(notice, lambda: self._row_in(tx, notice.provider, notice.media_id))
+            new = apply_notice_in(tx, judged, now)
+            row = self._row_in(tx, notice.provider, notice.media_id) if judged.status is not None else None
+            return Recorded(new, row)
+
+        return self.db.transaction(work)
+
+    def _row_in(self, tx: Transaction, provider: str, media_id: str) -> MediaRecord | None:
+        return self._record(tx.query("SELECT * FROM {media} WHERE provider = ? AND media_id = ?",
+                                     (provider, media_id)))
+
+    def _judged(self, notice: MediaNotice, read_row: Callable[[], MediaRecord | None]) -> MediaNotice:
         # The reserved size never changes once reserved, so reading it first races with nothing.
         if notice.size is None or notice.status in (None, *FINAL_STATUSES):
             return notice
-        row = self.get(notice.provider, notice.media_id)
+        row = read_row()
         reserved = row.extra.get("reservedBytes") if row and row.status in ("uploading", "expired") else None
         if isinstance(reserved, int) and not isinstance(reserved, bool) and notice.size > reserved:
             notice.status = "rejected"

@@ -137,18 +137,21 @@ def _version_note(notice: MediaNotice, now: Any) -> dict[str, Any]:
 
 def apply_notice(db: Database, notice: MediaNotice, now: datetime) -> bool:
     """Record the notice and apply it in one transaction; False when it was already recorded."""
+    return db.transaction(lambda tx: apply_notice_in(tx, notice, now))
+
+
+def apply_notice_in(tx: Transaction, notice: MediaNotice, now: datetime) -> bool:
+    """`apply_notice` inside the caller's transaction."""
+    db = tx.db
     stamp = db.dialect.time_param(now)
-    upsert_sql, upsert_params = _upsert(db, notice, stamp)
+    inserted = tx.execute(
+        "INSERT INTO {events} (dedupe_key, provider, media_id, event_type, received_at) VALUES (?, ?, ?, ?, ?) "
+        + db.dialect.conflict_nothing("dedupe_key"),
+        (stored_dedupe_key(notice.dedupe_key), notice.provider, notice.media_id, notice.event_type, stamp),
+    )
+    if inserted != 1:
+        return False
+    tx.execute(*_upsert(db, notice, stamp))
+    return True
 
-    def work(tx: Transaction) -> bool:
-        inserted = tx.execute(
-            "INSERT INTO {events} (dedupe_key, provider, media_id, event_type, received_at) VALUES (?, ?, ?, ?, ?) "
-            + db.dialect.conflict_nothing("dedupe_key"),
-            (stored_dedupe_key(notice.dedupe_key), notice.provider, notice.media_id, notice.event_type, stamp),
-        )
-        if inserted != 1:
-            return False
-        tx.execute(upsert_sql, upsert_params)
-        return True
 
-    return db.transaction(work)
