@@ -200,8 +200,8 @@ def test_the_default_cache_keeps_32_keys(urls, refetched):
     assert fetcher.urls.count("https://gosspublic.alicdn.com/k0.pem") == (2 if refetched else 1)
 
 
-@pytest.mark.parametrize("later, refetched", [(59.9, False), (60.0, True)])
-def test_a_failed_key_url_is_retried_after_60_seconds_by_default(later, refetched):
+@pytest.mark.parametrize("later, refetched", [(0.9, False), (1.0, True)])
+def test_a_failed_key_url_is_retried_after_1_second_by_default(later, refetched):
     now = [500.0]
     fetcher = Fetcher(fail=True)
     keys = PublicKeyCache(fetcher, clock=lambda: now[0])
