@@ -22,10 +22,11 @@ BACKENDS = {"sqlite": None,
             "mariadb": os.environ.get("UPVEND_TEST_MYSQL_URL", "mysql://root@127.0.0.1:3306/test"),
             "postgresql": os.environ.get("UPVEND_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")}
 KINDS = {"oss-callback": "aliyun-oss-callback", "oss-trigger": "aliyun-oss-trigger",
-         "cos-trigger": "tencent-cos-trigger"}
+         "cos-trigger": "tencent-cos-trigger", "vod-callback": "aliyun-vod-callback"}
 DUPLICATES = 0.3
 NOTE = ("each handler loaded from the repository's source on the bench's Python, one process per instance; "
-        "OSS triggers read each object's Content-Type from the emulated OSS (a HEAD per notice)")
+        "OSS triggers read each object's Content-Type from the emulated OSS (a HEAD per notice); VOD callbacks "
+        "are bounded by reading each video back from the emulated VOD (GetVideoInfo) for every notice")
 
 
 def _key(prefix: str, i: int, run: str) -> tuple[str, str, int]:
@@ -45,6 +46,31 @@ def _oss_callback(stack: Any, fn: Any, bucket: str, key: str, owner: str, size: 
     return event_bytes(Job(fn, "POST", path, body, headers))
 
 
+_VIDEOS: list[str] = []  # made once per bench run; each database run records them in tables of its own
+
+
+def _videos(count: int) -> list[str]:
+    """`count` videos in the emulated VOD, uploaded, for the callback's read-back to find."""
+    from bench.vod_videos import create_videos
+
+    if len(_VIDEOS) < count:
+        _VIDEOS.extend(create_videos(f"bench-{uuid.uuid4().hex[:12]}" for _ in range(count - len(_VIDEOS))).values())
+    return _VIDEOS[:count]
+
+
+def _vod_callback(stack: Any, fn: Any, video_id: str, size: int) -> Any:
+    from bench.jobs import Job, event_bytes
+    from devtools.local_env import DEV_VOD_CALLBACK_KEY
+    from upvend.notices.aliyun_vod import vod_signature
+
+    path, stamp = "/aliyun/vod/callback", str(int(time.time()))
+    body = json.dumps({"EventTime": "2026-11-28T00:00:00Z", "EventType": "FileUploadComplete", "VideoId": video_id,
+                       "Status": "success", "Size": size, "FileUrl": f"https://example.com/{video_id}.mp4"}).encode()
+    headers = {"x-vod-timestamp": stamp, "content-type": "application/json",
+               "x-vod-signature": vod_signature(f"{stack.gateway_url}{path}", stamp, DEV_VOD_CALLBACK_KEY)}
+    return event_bytes(Job(fn, "POST", path, body, headers))
+
+
 def deliveries(stack: Any, kind: str, count: int, seed: int, warmups: int) -> tuple[list[Any], list[Any],
                                                                                       dict[str, int]]:
     """`count` events of `kind` (30 % repeats of earlier ones, shuffled), `warmups` other new ones (one per
@@ -60,8 +86,15 @@ def deliveries(stack: Any, kind: str, count: int, seed: int, warmups: int) -> tu
     fn = next(f for f in load_template(REPO / "template.yaml").functions if f.name == KINDS[kind])
     prefix, run = settings.get("UPLOAD_PREFIX"), uuid.uuid4().hex[:8]
     unique, expected = [], {}
+    from bench.vod_videos import VIDEO_BYTES
+
+    videos = _videos(int(count * (1 - DUPLICATES)) + warmups) if kind == "vod-callback" else []
     for i in range(int(count * (1 - DUPLICATES)) + warmups):
         key, owner, size = _key(prefix, i, run)
+        if kind == "vod-callback":
+            unique.append(_vod_callback(stack, fn, videos[i], len(VIDEO_BYTES)))
+            expected[videos[i]] = len(VIDEO_BYTES)  # what the read-back finds; the row keeps VOD's word
+            continue
         if kind == "oss-callback":
             bucket = stack.settings["UPVEND_ALIYUN_OSS_BUCKET"]
             unique.append(_oss_callback(stack, fn, bucket, key, owner, size))
@@ -140,15 +173,20 @@ def deliver(function: str, warmups: list[Any], events: list[Any], env: dict[str,
     return max(t for t, _, _ in finished) - started, counts
 
 
-def _rows_exact(db: Database, provider: str, expected: dict[str, int]) -> bool:
-    """Exactly one `ready` row per unique object, with its size, and no other row."""
+def rows_problem(db: Database, provider: str, expected: dict[str, int]) -> str | None:
+    """None when there is exactly one `ready` row per unique object or video, with its size, and no other
+    row; else what differs first."""
     from upvend.storage.media import MediaRepository
 
     repo = MediaRepository(db)
-    rows = [repo.get(provider, media_id) for media_id in expected]
     total = int(db.query("SELECT COUNT(*) AS n FROM {media}")[0]["n"])
-    return total == len(expected) and all(
-        r is not None and r.status == "ready" and r.size == expected[r.media_id] for r in rows)
+    if total != len(expected):
+        return f"{total} rows for {len(expected)} objects"
+    for media_id, size in expected.items():
+        row = repo.get(provider, media_id)
+        if row is None or row.status != "ready" or row.size != size:
+            return f"{media_id}: " + ("no row" if row is None else f"status {row.status}, size {row.size}")
+    return None
 
 
 def _url(base: str | None, sqlite_dir: str) -> str:
@@ -176,11 +214,12 @@ def run(stack: Any, count: int, sqlite_dir: str, instance_counts: tuple[int, ...
                     seconds, answers = deliver(function, warmups, events,
                                                {**stack.settings, "UPVEND_DATABASE_URL": url})
                     new = len(expected) - instances
-                    exact = (answers == {"warm-up recorded": instances, "recorded": new, "duplicate": count - new}
-                             and _rows_exact(db, "aliyun" if kind.startswith("oss") else "tencent", expected))
+                    problem = rows_problem(db, "tencent" if kind.startswith("cos") else "aliyun", expected)
+                    exact = problem is None and answers == {"warm-up recorded": instances, "recorded": new,
+                                                            "duplicate": count - new}
                     results.setdefault(database, {}).setdefault(kind, {})[str(instances)] = {
                         "events_per_second": count / seconds, "deliveries": count, "unique": len(expected) - instances,
-                        "answers": answers, "exact": exact}
+                        "answers": answers, "exact": exact, **({"rows_problem": problem} if problem else {})}
                 finally:
                     db.pool.close_all()
                     if base is not None:

@@ -144,7 +144,7 @@ def _ingest_rows(results: dict[str, Any]) -> list[tuple[str, ...]]:
         for kind, by_instances in kinds.items():
             for instances, r in by_instances.items():
                 rows.append((database, kind, instances, f"{r['events_per_second']:,.0f} events/s, rows exact: "
-                             + ("yes" if r["exact"] else "NO")))
+                             + ("yes" if r["exact"] else f"NO ({r.get('rows_problem') or r['answers']})")))
     return rows
 
 
@@ -155,6 +155,10 @@ def _size_rows(results: dict[str, Any]) -> list[tuple[str, ...]]:
         rows.append((provider, f"{s['layer_zip_mib']:.2f}", f"{s['layer_unpacked_mib']:.2f}",
                      f"{min(functions.values()):.1f}–{max(functions.values()):.1f}" if functions else "-"))
     return rows
+
+
+def _rss_rows(results: dict[str, Any]) -> list[tuple[str, ...]]:
+    return [(name, f"{r['peak_rss_mib']:.0f}", str(r["status"])) for name, r in (results.get("peak_rss") or {}).items()]
 
 
 def performance_table(results: dict[str, Any]) -> str:
@@ -173,6 +177,9 @@ def performance_table(results: dict[str, Any]) -> str:
     if results.get("sizes"):
         lines += ["", "Sizes (MiB; function zips KiB):", "",
                   *_table(("Provider", "layer zip", "layer unpacked", "function zips"), _size_rows(results))]
+    if results.get("peak_rss"):
+        lines += ["", "Peak RSS at the first answer, every HTTP function (one fresh process each; MiB):", "",
+                  *_table(("Function", "peak RSS", "status"), _rss_rows(results))]
     return "\n".join(lines)
 
 

@@ -40,6 +40,7 @@ def run(template: Any, jobs: dict[str, Job], settings: dict[str, str], root: Pat
                                            "the SDK-heavy baselines' packages are installed for it"}}
     if "sizes" in sections:
         out["sizes"] = {provider: shipped.sizes(package) for provider, package in packages.items()}
+        out["peak_rss"] = _peak_rss(packages, python, jobs, root, env)
     if "cold" in sections:
         targets = [shipped_cold.bare_target(python, runtime),
                    *(shipped_cold.bare_target(python, runtime, package) for package in packages.values())]
@@ -62,6 +63,23 @@ def run(template: Any, jobs: dict[str, Job], settings: dict[str, str], root: Pat
         out["http_path"] = {"one_route": http_path.one_route(python, runtime, packages["aliyun"].layer_path, event,
                                                              runs, warm_calls, env),
                             "token_check": http_path.token_check(warm_calls)}
+    return out
+
+
+def _peak_rss(packages: dict[str, shipped.Shipped], python: str, jobs: dict[str, Job], root: Path,
+              env: dict[str, str]) -> dict[str, Any]:
+    """{function: peak RSS MiB at its first answer, and that answer's status}, one fresh process each."""
+    import tempfile
+
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, job in sorted(jobs.items()):
+            package = packages[job.function.provider]
+            if name not in package.functions:
+                continue
+            answer = shipped_cold.spawn(shipped_cold.function_target(package, python, job.function, _event(job, root)),
+                                        env, Path(tmp) / "result.json")
+            out[name] = {"peak_rss_mib": answer["peak_rss_mib"], "status": answer["status"]}
     return out
 
 

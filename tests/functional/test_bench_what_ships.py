@@ -28,6 +28,8 @@ def test_cold_warm_http_and_sizes_run_on_the_packaged_functions(stack, tmp_path,
         assert warm["log_line"]["calls"] == 5 and warm["log_line"]["p50_us"] > 0  # INFO: the line is written
     assert set(results["http_path"]["one_route"]) == {"Starlette", "small ASGI router"}
     assert results["sizes"]["aliyun"]["layer_zip_mib"] > 0
+    assert set(what_ships.COLD) <= set(results["peak_rss"]) <= set(jobs)  # every packaged HTTP function
+    assert all(r["peak_rss_mib"] > 0 and r["status"] in (200, 404) for r in results["peak_rss"].values())
     assert "| Measure | Now | Goal |" in report.performance_table(results)
 
 
