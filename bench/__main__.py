@@ -126,6 +126,11 @@ def main(argv: list[str] | None = None) -> None:
         results["many_instances"] = many_instances.run(args.instances, args.instance_rate, args.instance_seconds,
                                                        args.uncapped)
     results["machine"]["load_average_end"] = _load_average()
+    # When each section's figures were taken: a run of some sections keeps the others' earlier figures.
+    for section in sections:
+        results.setdefault("measured", {})[section] = {
+            "time": results["time"], "load_average_start": results["machine"]["load_average_start"],
+            "load_average_end": results["machine"]["load_average_end"]}
     args.results.write_text(json.dumps(results, indent=2) + "\n")
     print(report.terminal(results))
     if "many_instances" in results:

@@ -91,9 +91,13 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
 def _run_line(results: dict[str, Any]) -> str:
     machine = results.get("machine", {})
     interpreter = _get(results, "interpreter", "functions") or "?"
-    return (f"Measured {results.get('time', '?')} on {machine.get('cores', '?')} cores ({machine.get('cpu', '?')}), "
-            f"load average {machine.get('load_average_start', '?')} at start and {machine.get('load_average_end', '?')}"
-            f" at end; functions on {interpreter.split(' (')[0]}.")
+    line = (f"Measured {results.get('time', '?')} on {machine.get('cores', '?')} cores ({machine.get('cpu', '?')}), "
+            f"load average {machine.get('load_average_start', '?')} at start and "
+            f"{machine.get('load_average_end', '?')} at end; functions on {interpreter.split(' (')[0]}.")
+    earlier = {s: m["time"] for s, m in (results.get("measured") or {}).items() if m["time"] != results.get("time")}
+    if earlier:
+        line += " Earlier runs: " + ", ".join(f"{s} {t}" for s, t in sorted(earlier.items())) + "."
+    return line
 
 
 def readme_table(results: dict[str, Any]) -> str:
