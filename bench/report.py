@@ -94,9 +94,14 @@ def _run_line(results: dict[str, Any]) -> str:
     line = (f"Measured {results.get('time', '?')} on {machine.get('cores', '?')} cores ({machine.get('cpu', '?')}), "
             f"load average {machine.get('load_average_start', '?')} at start and "
             f"{machine.get('load_average_end', '?')} at end; functions on {interpreter.split(' (')[0]}.")
-    earlier = {s: m["time"] for s, m in (results.get("measured") or {}).items() if m["time"] != results.get("time")}
+    earlier: dict[str, list[str]] = {}
+    for section, m in sorted((results.get("measured") or {}).items()):
+        if m["time"] != results.get("time"):
+            earlier.setdefault(f"{m['time']} (load average {m['load_average_start']} to {m['load_average_end']})",
+                               []).append(section)
     if earlier:
-        line += " Earlier runs: " + ", ".join(f"{s} {t}" for s, t in sorted(earlier.items())) + "."
+        line = (f"Sections {', '.join(s for s in results.get('sections_run', []))}: " + line[0].lower() + line[1:]
+                + " Measured earlier: " + "; ".join(f"{', '.join(s)} at {t}" for t, s in earlier.items()) + ".")
     return line
 
 
