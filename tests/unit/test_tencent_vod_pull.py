@@ -11,6 +11,7 @@ from upvend.deadline import Deadline
 from upvend.errors import StorageUnavailable, UpstreamError
 from upvend.notices.tencent_vod_media import CloudAnswer, CloudFile
 from upvend.notices.tencent_vod_pull import pull_and_record
+from upvend.storage.media import Recorded
 
 
 
@@ -68,12 +69,12 @@ class FakeRepo:
     def get(self, provider: str, media_id: str) -> None:
         return None  # no row yet: the owner is VOD's SourceContext, and none is final
 
-    def apply(self, notice) -> bool:
+    def record(self, notice) -> Recorded:
         if notice.media_id in self.down:
             raise StorageUnavailable("The database is unreachable.")
         new = notice.dedupe_key not in self.keys
         self.keys.add(notice.dedupe_key)
-        return new
+        return Recorded(new, None)  # no row is final here
 
 
 def test_every_committed_event_is_confirmed_and_pulling_stops_when_nothing_waits():
