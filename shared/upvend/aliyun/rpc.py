@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import threading
-from collections import OrderedDict
 from typing import Any, Callable
 
 from upvend import settings
 from upvend.aliyun.config import Endpoint, region
 from upvend.aliyun.credentials import AliyunCredentials
 from upvend.errors import BadRequest, RateLimited, UpstreamError, UpstreamUnavailable, UpvendError
+from upvend.kept_clients import KeptClients
 
 # Errors that mean the function's own credentials or role are wrong, not the caller's input.
 _SERVER_SIDE_CODES = ("InvalidAccessKeyId", "InvalidAccessKeySecret", "SignatureDoesNotMatch",
@@ -38,31 +36,15 @@ def _quiet_sdk_logs() -> None:
     logging.getLogger("aliyunsdkcore").setLevel(logging.CRITICAL)
 
 
-# Building an AcsClient loads the SDK's endpoint tables (~4 ms) and a fresh HTTP session, so one client per
-# key is kept and reused: its session keeps the connection to VOD/STS alive between invocations. Role keys
-# rotate, so only the newest few are kept.
-_CLIENTS: "OrderedDict[tuple[str, str, str, str, float], Any]" = OrderedDict()
-_CLIENTS_KEPT = 4
-_CLIENTS_LOCK = threading.Lock()
-# A forked child must not share its parent's kept connections: two processes reading one socket would take
-# each other's answers.
-os.register_at_fork(after_in_child=_CLIENTS.clear)
+# Building an AcsClient loads the SDK's endpoint tables (~4 ms) and opens a new HTTP session, so one client
+# per key is kept: its session keeps the connection to VOD/STS alive between invocations.
+_CLIENTS = KeptClients(4, on_drop=lambda client: client.session.close())
 
 
 def _client(credentials: AliyunCredentials, timeout: float) -> Any:
     key = (region(), credentials.access_key_id, credentials.access_key_secret, credentials.security_token or "",
            float(timeout))
-    with _CLIENTS_LOCK:
-        client = _CLIENTS.get(key)
-        if client is not None:
-            _CLIENTS.move_to_end(key)
-            return client
-    client = _new_client(credentials, timeout)
-    with _CLIENTS_LOCK:
-        _CLIENTS[key] = client
-        while len(_CLIENTS) > _CLIENTS_KEPT:
-            _CLIENTS.popitem(last=False)[1].session.close()
-    return client
+    return _CLIENTS.get(key, lambda: _new_client(credentials, timeout))
 
 
 def _new_client(credentials: AliyunCredentials, timeout: float) -> Any:

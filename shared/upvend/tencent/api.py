@@ -6,14 +6,12 @@ never calls Tencent pays nothing for it.
 
 from __future__ import annotations
 
-import os
-import threading
-from collections import OrderedDict
 from typing import Any, Callable, FrozenSet, TypeVar
 from urllib.parse import urlsplit
 
 from upvend import settings
 from upvend.errors import RateLimited, UpstreamError, UpvendError, ValidationFailed
+from upvend.kept_clients import KeptClients
 from upvend.logs import get_logger, redact_text
 from upvend.tencent.config import RoleCredentials
 
@@ -24,13 +22,9 @@ _NETWORK_CODES = {"ClientNetworkError", "ServerNetworkError"}
 _THROTTLING_PREFIXES = ("RequestLimitExceeded",)
 
 
-# One client per (API, endpoint, key, region, timeout), kept for the process: a new client is a new HTTP
-# session, so every call paid a new connection (and on the cloud a TLS handshake). Role keys rotate, so only
-# the newest few are kept; a forked child starts with none (two processes on one socket mix their answers).
-_CLIENTS: "OrderedDict[tuple[Any, ...], Any]" = OrderedDict()
-_CLIENTS_KEPT = 8
-_CLIENTS_LOCK = threading.Lock()
-os.register_at_fork(after_in_child=_CLIENTS.clear)
+# One client per (API, endpoint, key, region, timeout): a new client is a new HTTP session, so every call
+# paid a new connection (on the cloud, a TLS handshake).
+_CLIENTS = KeptClients(8)
 
 
 def sdk_client(client_class_path: str, endpoint_setting: str, credentials: RoleCredentials, region: str,
@@ -42,17 +36,7 @@ def sdk_client(client_class_path: str, endpoint_setting: str, credentials: RoleC
     timeout = timeout or settings.get("TENCENT_TIMEOUT_SECONDS")
     key = (client_class_path, endpoint, credentials.secret_id, credentials.secret_key, credentials.token, region,
            float(timeout))
-    with _CLIENTS_LOCK:
-        client = _CLIENTS.get(key)
-        if client is not None:
-            _CLIENTS.move_to_end(key)
-            return client
-    client = _new_client(client_class_path, endpoint, credentials, region, timeout)
-    with _CLIENTS_LOCK:
-        _CLIENTS[key] = client
-        while len(_CLIENTS) > _CLIENTS_KEPT:
-            _CLIENTS.popitem(last=False)
-    return client
+    return _CLIENTS.get(key, lambda: _new_client(client_class_path, endpoint, credentials, region, timeout))
 
 
 def _new_client(client_class_path: str, endpoint_url: str, credentials: RoleCredentials, region: str,
