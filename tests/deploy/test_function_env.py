@@ -24,6 +24,7 @@ from devtools.template import load_template
 from tests.conftest import bearer
 from tests.functional.aliyun_support import vod_bucket
 from tests.functional.media_rows import unique, vod_headers
+from tests.functional.notices_support import wait_idle
 from tests.functional.test_notices_tencent_e2e import ugc_upload
 from tests.functional.test_storage_triggers import cos_event, oss_event
 from tests.functional.test_tencent_vod_callback import new_file
@@ -201,6 +202,7 @@ def test_function_runs_on_its_template_environment_alone(name, stack, gateway, e
     environ = {n: dev_values[n] for n in declared if n in dev_values}
     environ.update({n: dev_values[n] for n in PLATFORM_CREDENTIALS[fn.provider]})
     job = {"function": name, **JOBS[name](Context(stack, gateway, login("envcheck")))}
+    wait_idle(emulator)  # the emulated clouds' own notices for the set-up (and their read-backs) are done
     before = cloud_calls(emulator)
     result = run_isolated(job, environ)
     called = {action for (provider, action) in cloud_calls(emulator) - before if provider == fn.provider}
