@@ -150,6 +150,8 @@ def get(name: str, environ: dict[str, str] | None = None) -> Any:
     raw_key = None
     if isinstance(table, dict):  # the fast path: os.environ's own table, no key encoding or value decoding
         raw_key = table.get(_ENV_KEYS.get(name) or _env_key(name, setting))
+        if raw_key is None and setting.default is not _MISSING:  # unset: the default, without a second lookup
+            return setting.default
         cached = _PARSED.get((name, raw_key), _MISSING) if raw_key else _MISSING
         if cached is not _MISSING:
             return cached
