@@ -106,14 +106,24 @@ class _Invocation:
 _current: contextvars.ContextVar[_Invocation | None] = contextvars.ContextVar("upvend_deadline", default=None)
 
 
+def start(context: Any, kind: str = "http") -> contextvars.Token:
+    """Start the invocation's clock; its database work (in any thread it hands work to) shares one deadline.
+    Pass the token to `finish` when the invocation ends."""
+    return _current.set(_Invocation(context, kind))
+
+
+def finish(token: contextvars.Token) -> None:
+    _current.reset(token)
+
+
 @contextlib.contextmanager
 def bound(context: Any, kind: str = "http") -> Iterator[None]:
-    """Start the invocation's clock; its database work (in any thread it hands work to) shares one deadline."""
-    token = _current.set(_Invocation(context, kind))
+    """`start` and `finish` around a block."""
+    token = start(context, kind)
     try:
         yield
     finally:
-        _current.reset(token)
+        finish(token)
 
 
 def current() -> Deadline:

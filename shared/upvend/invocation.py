@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from upvend import deadline
 from upvend.errors import BadRequest, UpvendError
@@ -43,15 +42,20 @@ def function_name_of(context: Any, default: str) -> str:
     return str(name or default)
 
 
-@contextlib.contextmanager
-def bound(request_id: str, function: str) -> Iterator[None]:
-    """Bind request id and function name for the log lines of one invocation."""
-    rid_token = request_id_var.set(request_id)
-    fn_token = function_name_var.set(function)
-    secrets_token = request_secrets()
-    try:
-        yield
-    finally:
+class bound:
+    """Bind request id and function name for the log lines of one invocation (a context manager)."""
+
+    # A plain class rather than a generator-based context manager: it runs on every request.
+    __slots__ = ("request_id", "function", "tokens")
+
+    def __init__(self, request_id: str, function: str) -> None:
+        self.request_id, self.function = request_id, function
+
+    def __enter__(self) -> None:
+        self.tokens = (request_id_var.set(self.request_id), function_name_var.set(self.function), request_secrets())
+
+    def __exit__(self, *exc: object) -> None:
+        rid_token, fn_token, secrets_token = self.tokens
         reset_request_secrets(secrets_token)
         request_id_var.reset(rid_token)
         function_name_var.reset(fn_token)
@@ -66,15 +70,28 @@ class Invocation:
     request_id: str
 
 
-@contextlib.contextmanager
-def invocation(event: Any, context: Any, function: str, kind: str = "http") -> Iterator[Invocation]:
+class invocation:
     """Decode the event, bind request id and function name for the block's log lines, start the deadline."""
-    parsed: Any = None
-    error: UpvendError | None = None
-    try:
-        parsed = decode_event(event)
-    except UpvendError as exc:
-        error = exc
-    request_id = request_id_of(parsed, context)
-    with bound(request_id, function_name_of(context, function)), deadline.bound(context, kind):
-        yield Invocation(parsed, error, request_id)
+
+    __slots__ = ("call", "binding", "context", "kind", "deadline_token")
+
+    def __init__(self, event: Any, context: Any, function: str, kind: str = "http") -> None:
+        parsed: Any = None
+        error: UpvendError | None = None
+        try:
+            parsed = decode_event(event)
+        except UpvendError as exc:
+            error = exc
+        request_id = request_id_of(parsed, context)
+        self.call = Invocation(parsed, error, request_id)
+        self.binding = bound(request_id, function_name_of(context, function))
+        self.context, self.kind = context, kind
+
+    def __enter__(self) -> Invocation:
+        self.binding.__enter__()
+        self.deadline_token = deadline.start(self.context, self.kind)
+        return self.call
+
+    def __exit__(self, *exc: object) -> None:
+        deadline.finish(self.deadline_token)
+        self.binding.__exit__()
