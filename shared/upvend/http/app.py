@@ -100,10 +100,15 @@ class CorsMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        origin = headers.get("origin")
+        origin: str | None = None
+        preflight = False
+        for name, value in scope["headers"]:  # only two headers matter here: no dict of them all
+            if name == b"origin":
+                origin = value.decode("latin-1")  # the last one wins, as in a dict of the headers
+            elif name == b"access-control-request-method":
+                preflight = True
         allowed = origin is not None and (origin in settings.get("CORS_ORIGINS"))
-        if scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
+        if preflight and scope["method"] == "OPTIONS":
             status = 204 if allowed else 403
             extra = {"Access-Control-Allow-Origin": origin, "Access-Control-Allow-Methods": "GET, POST, DELETE, OPTIONS",
                      "Access-Control-Allow-Headers": self.allow_headers, "Access-Control-Max-Age": "600",

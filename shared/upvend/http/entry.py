@@ -32,12 +32,14 @@ def _error_result(error: UpvendError, request_id: str) -> dict[str, Any]:
             "body": json.dumps(error.to_body(request_id)), "isBase64Encoded": False}
 
 
-def _refused_unread(event: Any) -> UpvendError | None:
-    """The error for an event refused before it is parsed: too long for the body limit, or no usable limit."""
+def _refused_unread(event: Any) -> tuple[UpvendError | None, int]:
+    """(the error for an event refused before it is parsed: too long for the body limit, or no usable limit;
+    the limit)."""
     try:
-        return raw_event_oversize(event, body_limit())
+        limit = body_limit()
     except UpvendError as exc:
-        return exc
+        return exc, 0
+    return raw_event_oversize(event, limit), limit
 
 
 def http_handler(app: Any, *, function: str) -> Handler:
@@ -46,13 +48,13 @@ def http_handler(app: Any, *, function: str) -> Handler:
 
     def handler(event: Any, context: Any) -> dict[str, Any]:
         started = time.perf_counter()
-        refused = _refused_unread(event)
+        refused, limit = _refused_unread(event)
         # A refused event is not parsed at all; the request id then comes from the context.
         with invocation(b"{}" if refused else event, context, function) as call:
             parsed, error, request_id = call.event, refused or call.error, call.request_id
             if error is None and infer_http_event(parsed) is None:
                 error = BadRequest("Not an HTTP event this function understands.", code="invalid_event")
-            error = error or declared_body_oversize(parsed, body_limit())
+            error = error or declared_body_oversize(parsed, limit)
             if error is not None:
                 log.warning("rejected event", extra={"code": error.code})
                 return _error_result(error, request_id)
