@@ -10,14 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from starlette.routing import Route
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 
 
+# Models only the OpenAPI document reads are built when it asks for them, not when a function starts.
+DOCS_ONLY = ConfigDict(defer_build=True)
+
+
 class ErrorBody(BaseModel):
+    model_config = DOCS_ONLY
+
     code: str
     message: str
     requestId: Optional[str] = None
@@ -26,6 +32,8 @@ class ErrorBody(BaseModel):
 
 class ErrorEnvelope(BaseModel):
     """The body of every 4xx and 5xx answer."""
+
+    model_config = DOCS_ONLY
 
     error: ErrorBody
 
