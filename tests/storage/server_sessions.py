@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from tests.storage.conftest import MYSQL_URL, POSTGRES_URL
@@ -31,8 +32,18 @@ def kill_session(db: Database, session: int) -> None:
         cursor = conn.cursor()
         if db.url.scheme == "mysql":
             cursor.execute(f"KILL CONNECTION {int(session)}")
+            gone = "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = %s"
         else:
             cursor.execute("SELECT pg_terminate_backend(%s)", (int(session),))
+            gone = "SELECT COUNT(*) FROM pg_stat_activity WHERE pid = %s"
+        # A kill is asynchronous: the session ends (and its socket closes) a moment later. Tests that then
+        # use the connection must see it dead, as after a failover, not still answering.
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            cursor.execute(gone, (int(session),))
+            if int(cursor.fetchone()[0]) == 0:
+                break
+            time.sleep(0.01)
         cursor.close()
     finally:
         conn.close()
