@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
 
@@ -106,7 +106,7 @@ class MediaRepository:
         dialect = self.db.dialect
         now = _now()
         created = _parse_utc(record.created_at) if record.created_at else now
-        values = asdict(record)
+        values = {c: getattr(record, c) for c in _COLUMNS}  # not asdict(): it deep-copies, and only `extra` is not flat
         values.update(status="uploading", created_at=dialect.time_param(created), updated_at=dialect.time_param(now),
                       extra=json.dumps(record.extra, ensure_ascii=False, sort_keys=True),
                       expires_at=dialect.time_param(_parse_utc(record.expires_at)) if record.expires_at else None)
