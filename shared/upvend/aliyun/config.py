@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -75,12 +76,22 @@ class Endpoint:
 
     @classmethod
     def parse(cls, url: str) -> "Endpoint":
-        parts = urlsplit(url)
-        return cls(parts.scheme, parts.netloc)
+        return _parsed_endpoint(url) if cls is Endpoint else cls(*_scheme_and_netloc(url))
 
     @property
     def url(self) -> str:
         return f"{self.scheme}://{self.netloc}"
+
+
+def _scheme_and_netloc(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc
+
+
+# Requests parse the same few endpoint URLs over and over; an Endpoint is immutable.
+@functools.lru_cache(maxsize=64)
+def _parsed_endpoint(url: str) -> Endpoint:
+    return Endpoint(*_scheme_and_netloc(url))
 
 
 def region() -> str:
@@ -99,6 +110,7 @@ def oss_endpoint() -> Endpoint:
     return Endpoint.parse(settings.get("ALIYUN_OSS_ENDPOINT") or f"https://oss-{region()}.aliyuncs.com")
 
 
+@functools.lru_cache(maxsize=64)  # asked on every form; a host name costs two failed address parses
 def is_ip_or_localhost(netloc: str) -> bool:
     """Whether a host[:port] is an IP address or localhost (addressed path-style, as the OSS SDKs do)."""
     host = netloc.rsplit(":", 1)[0].strip("[]") if not netloc.endswith("]") else netloc.strip("[]")
