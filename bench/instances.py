@@ -31,6 +31,7 @@ from typing import Any
 
 from bench.environment import overridden
 from bench.vod_videos import create_videos, emulated_aliyun
+from devtools.emulator.aliyun.config import ALIYUN_DEV
 from devtools.gateway.events import IncomingRequest, fc_http_event
 
 REPO = Path(__file__).resolve().parents[1]
@@ -39,7 +40,7 @@ VOD_URL = "https://bench.example/aliyun/vod/callback"
 VOD_KEY = "BenchOnlyVodCallbackKey000"
 OSS_CALLBACK_URL = "https://bench.example/aliyun/oss/callback"
 OSS_BINDING_KEY = "BenchOnlyOssCallbackBindingKey-000000"
-BUCKET, COS_BUCKET = "upvend-dev", "upvend-bench-1250000000"  # BUCKET: the emulator's OSS bucket
+BUCKET, COS_BUCKET = ALIYUN_DEV.oss_bucket, "upvend-bench-1250000000"  # BUCKET: the emulator's OSS bucket
 HOT_VIDEOS = 3
 INSTANCE_NICENESS = 10
 

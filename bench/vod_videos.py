@@ -19,16 +19,9 @@ VIDEO_BYTES = b"\x00\x00\x00\x18ftypmp42 bench video"
 
 
 @contextmanager
-def emulated_vod(objects: Iterable[tuple[str, int]] = ()) -> Iterator[dict[str, str]]:
-    """Start the emulator, its OSS bucket holding `objects` ((key, size), as video/mp4); yield the settings
-    pointing the functions at it."""
-    with emulated_aliyun(objects) as (settings, _):
-        yield settings
-
-
-@contextmanager
 def emulated_aliyun(objects: Iterable[tuple[str, int]] = ()) -> Iterator[tuple[dict[str, str], Any]]:
-    """As `emulated_vod`, also yielding the emulator (its OSS callback signer signs what OSS would send)."""
+    """Start the emulator, its OSS bucket holding `objects` ((key, size), as video/mp4); yield the settings
+    pointing the functions at it, and the emulator (its OSS callback signer signs what OSS would send)."""
     from devtools.emulator.aliyun.config import aliyun_local_defaults
     from devtools.emulator.app import create_emulator
     from devtools.emulator.config import EmulatorConfig

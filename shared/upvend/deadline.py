@@ -14,7 +14,7 @@ import contextlib
 import contextvars
 import threading
 import time
-from typing import Any, Iterator
+from typing import Any
 
 from upvend import settings
 
@@ -114,16 +114,6 @@ def start(context: Any, kind: str = "http") -> contextvars.Token:
 
 def finish(token: contextvars.Token) -> None:
     _current.reset(token)
-
-
-@contextlib.contextmanager
-def bound(context: Any, kind: str = "http") -> Iterator[None]:
-    """`start` and `finish` around a block."""
-    token = start(context, kind)
-    try:
-        yield
-    finally:
-        finish(token)
 
 
 def current() -> Deadline:

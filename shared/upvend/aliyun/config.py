@@ -76,22 +76,18 @@ class Endpoint:
 
     @classmethod
     def parse(cls, url: str) -> "Endpoint":
-        return _parsed_endpoint(url) if cls is Endpoint else cls(*_scheme_and_netloc(url))
+        return _parsed_endpoint(url)
 
     @property
     def url(self) -> str:
         return f"{self.scheme}://{self.netloc}"
 
 
-def _scheme_and_netloc(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    return parts.scheme, parts.netloc
-
-
 # Requests parse the same few endpoint URLs over and over; an Endpoint is immutable.
 @functools.lru_cache(maxsize=64)
 def _parsed_endpoint(url: str) -> Endpoint:
-    return Endpoint(*_scheme_and_netloc(url))
+    parts = urlsplit(url)
+    return Endpoint(parts.scheme, parts.netloc)
 
 
 def region() -> str:
